@@ -1,0 +1,69 @@
+/**
+ * FsPort in memory: for tests and for runtimes without a filesystem. Every operation is atomic with
+ * respect to the others, as the port requires; nothing survives the process.
+ */
+import type { FsPort, ProcessRef } from "../ports/fs.ts";
+import { checkPath } from "./path.ts";
+
+type Dir = Map<string, Uint8Array | Dir>;
+
+export function memoryFs(): FsPort {
+  return new MemoryFs();
+}
+
+class MemoryFs implements FsPort {
+  readonly location = "memory";
+  readonly self: ProcessRef = { host: "memory", pid: 1 };
+  readonly #root: Dir = new Map();
+
+  async readFile(path: string): Promise<Uint8Array | undefined> {
+    const { dir, name } = this.#walk(path, false);
+    const f = dir?.get(name);
+    return f instanceof Uint8Array ? f.slice() : undefined;
+  }
+
+  async writeFile(path: string, data: Uint8Array): Promise<void> {
+    const { dir, name } = this.#walk(path, true);
+    dir!.set(name, data.slice());
+  }
+
+  async createExclusive(path: string, data: Uint8Array): Promise<boolean> {
+    const { dir, name } = this.#walk(path, true);
+    if (dir!.has(name)) return false;
+    dir!.set(name, data.slice());
+    return true;
+  }
+
+  async remove(path: string): Promise<boolean> {
+    const { dir, name } = this.#walk(path, false);
+    return dir?.get(name) instanceof Uint8Array ? dir.delete(name) : false;
+  }
+
+  async removeTree(path: string): Promise<void> {
+    const { dir, name } = this.#walk(path, false);
+    dir?.delete(name);
+  }
+
+  async list(path: string): Promise<string[]> {
+    const { dir, name } = this.#walk(path, false);
+    const d = dir?.get(name);
+    return d instanceof Map ? [...d.keys()] : [];
+  }
+
+  isAlive(): boolean {
+    return true;
+  }
+
+  #walk(path: string, create: boolean): { dir: Dir | undefined; name: string } {
+    const parts = checkPath(path).split("/");
+    const name = parts.pop()!;
+    let dir: Dir = this.#root;
+    for (const p of parts) {
+      let next = dir.get(p);
+      if (next === undefined && create) dir.set(p, (next = new Map()));
+      if (!(next instanceof Map)) return { dir: undefined, name };
+      dir = next;
+    }
+    return { dir, name };
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * What every fs store file gets: the port, the locks, the clock, and small record helpers.
+ */
+import type { FsPort } from "../ports/fs.ts";
+import { notFound } from "../errors.ts";
+import { Locks } from "./lock.ts";
+import { parse, transact, type Tx } from "./tx.ts";
+import { num } from "./names.ts";
+
+export interface FsOptions {
+  /** Time source for stored timestamps; default the system clock. */
+  clock?: () => Date;
+  /** How long a call waits for a lock held by another live process; default 30 s. */
+  lockTimeoutMs?: number;
+}
+
+export class FsCtx {
+  readonly fs: FsPort;
+  readonly locks: Locks;
+  readonly #clock: () => Date;
+
+  constructor(fs: FsPort, opts: FsOptions = {}) {
+    this.fs = fs;
+    this.locks = new Locks(fs, opts.lockTimeoutMs ?? 30_000);
+    this.#clock = opts.clock ?? (() => new Date());
+  }
+
+  /** The clock's time, at millisecond precision (what every backend can store). */
+  now(): Date {
+    return new Date(this.#clock().getTime());
+  }
+
+  tx<T>(lock: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return transact(this.fs, this.locks, lock, fn);
+  }
+
+  async readJson<T>(path: string): Promise<T | undefined> {
+    const bytes = await this.fs.readFile(path);
+    return bytes === undefined ? undefined : parse<T>(path, bytes);
+  }
+
+  /** The record, or not_found naming `what`. */
+  async mustRead<T>(path: string, what: string): Promise<T> {
+    const v = await this.readJson<T>(path);
+    if (v === undefined) throw notFound(what);
+    return v;
+  }
+}
+
+/** Paths of records other stores check for existence. */
+export const userPath = (uid: number): string => `users/uid/${num(uid)}.json`;
+export const repoPath = (id: number): string => `repos/id/${num(id)}/repo.json`;

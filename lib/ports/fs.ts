@@ -1,0 +1,47 @@
+/**
+ * The FS port: the only way the fs backend touches storage. Paths are relative to the adapter's root,
+ * use "/" as separator, and never contain "." or ".." segments (the backend builds them from encoded
+ * names). Adapters map native errors to StoreError ("unavailable" for I/O failures) keeping `cause`.
+ */
+export interface FsPort {
+  /** The file's bytes, or undefined when it does not exist. */
+  readFile(path: string): Promise<Uint8Array | undefined>;
+
+  /**
+   * Replace the file durably and atomically: temp file in the same directory, fsync, rename, fsync of
+   * the directory. Parent directories are created (0700); the file is 0600.
+   */
+  writeFile(path: string, data: Uint8Array): Promise<void>;
+
+  /**
+   * Create the file only if nothing exists at `path`, with its full content, durably: it appears
+   * complete or not at all. Returns false when it already exists. Works across processes.
+   */
+  createExclusive(path: string, data: Uint8Array): Promise<boolean>;
+
+  /** Remove a file; false when it did not exist. The directory is fsynced. */
+  remove(path: string): Promise<boolean>;
+
+  /** Remove a directory and everything below it; no error when missing. */
+  removeTree(path: string): Promise<void>;
+
+  /** Names in a directory (files and directories, unsorted); [] when the directory is missing. */
+  list(path: string): Promise<string[]>;
+
+  /** This process, as lock owners are recorded: host name and process id. */
+  readonly self: ProcessRef;
+
+  /**
+   * Whether the process that recorded `owner` may still be running. Must answer true when it cannot
+   * tell (another host): a lock is only broken when its holder is known to be gone.
+   */
+  isAlive(owner: ProcessRef): boolean;
+
+  /** A human-readable location of the root, for messages and `src store info`. */
+  readonly location: string;
+}
+
+export interface ProcessRef {
+  host: string;
+  pid: number;
+}

@@ -1,0 +1,66 @@
+/**
+ * Secrets through WebCrypto only (Node 20+, Deno, edge runtimes alike): random tokens, SHA-256 for
+ * high-entropy secrets, PBKDF2-SHA256 for passwords, constant-time comparison.
+ *
+ * Password hashes are self-describing PHC-style strings, `$pbkdf2-sha256$i=600000$<salt>$<hash>`
+ * (unpadded base64), so any backend can verify them and the cost can be raised later: `needsRehash`
+ * tells when a stored hash is weaker than today's default.
+ */
+import { fromBase64, toBase64 } from "./base64.ts";
+
+export const PBKDF2_ITERATIONS = 600_000;
+const enc = new TextEncoder();
+
+/** A URL-safe random token with 256 bits of entropy. */
+export function randomToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return toBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+export async function sha256Hex(text: string): Promise<string> {
+  const d = new Uint8Array(await crypto.subtle.digest("SHA-256", enc.encode(text)));
+  let s = "";
+  for (const b of d) s += b.toString(16).padStart(2, "0");
+  return s;
+}
+
+export async function hashPassword(password: string, iterations = PBKDF2_ITERATIONS): Promise<string> {
+  const salt = crypto.getRandomValues(new Uint8Array(16));
+  const hash = await pbkdf2(password, salt, iterations);
+  return `$pbkdf2-sha256$i=${iterations}$${b64(salt)}$${b64(hash)}`;
+}
+
+/** Verifies against a stored hash in constant time; a malformed hash never matches. */
+export async function verifyPassword(password: string, encoded: string): Promise<boolean> {
+  const m = /^\$pbkdf2-sha256\$i=(\d+)\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$/.exec(encoded);
+  if (!m) return false;
+  const iterations = Number(m[1]);
+  if (!Number.isSafeInteger(iterations) || iterations < 1 || iterations > 10_000_000) return false;
+  const expected = fromBase64(m[3]!);
+  const actual = await pbkdf2(password, fromBase64(m[2]!), iterations, expected.length * 8);
+  return constantTimeEqual(actual, expected);
+}
+
+export function needsRehash(encoded: string): boolean {
+  const m = /^\$pbkdf2-sha256\$i=(\d+)\$/.exec(encoded);
+  return !m || Number(m[1]) < PBKDF2_ITERATIONS;
+}
+
+/** Compares without an early exit, so timing does not tell how much of a secret matched. */
+export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  let diff = a.length ^ b.length;
+  for (let i = 0; i < Math.max(a.length, b.length); i++) diff |= (a[i] ?? 0) ^ (b[i] ?? 0);
+  return diff === 0;
+}
+
+export function constantTimeEqualText(a: string, b: string): boolean {
+  return constantTimeEqual(enc.encode(a), enc.encode(b));
+}
+
+async function pbkdf2(password: string, salt: Uint8Array, iterations: number, bits = 256): Promise<Uint8Array> {
+  const key = await crypto.subtle.importKey("raw", enc.encode(password), "PBKDF2", false, ["deriveBits"]);
+  const out = await crypto.subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt: salt as BufferSource, iterations }, key, bits);
+  return new Uint8Array(out);
+}
+
+const b64 = (bytes: Uint8Array): string => toBase64(bytes).replace(/=+$/, "");
