@@ -1,0 +1,26 @@
+/** How the CLI talks to people: one-line errors without stack traces, aligned tables. */
+import { isStoreError } from "../lib/errors.ts";
+
+/** Prints the error as one line and exits non-zero; a stack only with SRCSTORE_DEBUG=1. */
+export function fail(e: unknown): never {
+  if (process.env.SRCSTORE_DEBUG === "1") console.error(e);
+  const msg = isStoreError(e) ? `${e.message} (${e.code})` : e instanceof Error ? e.message : String(e);
+  process.stderr.write(`src: ${msg.split("\n")[0]}\n`);
+  process.exit(isStoreError(e, "invalid_input") ? 2 : 1);
+}
+
+/**
+ * cac matches a command by its first word only, so "user add" must reach it as one word: join the
+ * first two words when together they name a command.
+ */
+export function joinCommandWords(argv: string[], names: string[]): string[] {
+  const [a, b, ...rest] = argv;
+  if (a !== undefined && b !== undefined && names.includes(`${a} ${b}`)) return [`${a} ${b}`, ...rest];
+  return argv;
+}
+
+export function table(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join("  ").trimEnd();
+  return [line(head), ...rows.map(line)].join("\n") + "\n";
+}
