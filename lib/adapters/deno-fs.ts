@@ -3,7 +3,7 @@
  * named by pid, link(2) for exclusive create), so Node and Deno processes can share one data dir.
  * Declares only the slice of `Deno` it calls, so the file typechecks under tsc as well.
  */
-import type { FsPort, ProcessRef } from "../ports/fs.ts";
+import type { FsPort, ProcessRef, SyncOptions } from "../ports/fs.ts";
 import { StoreError } from "../errors.ts";
 import { checkPath } from "./path.ts";
 
@@ -17,6 +17,7 @@ interface DenoSlice {
   hostname(): string;
   cwd(): string;
   readFile(path: string): Promise<Uint8Array>;
+  readTextFileSync(path: string): string;
   open(path: string, opts: { read?: boolean; write?: boolean; createNew?: boolean; mode?: number }): Promise<DenoFile>;
   rename(from: string, to: string): Promise<void>;
   link(from: string, to: string): Promise<void>;
@@ -35,7 +36,7 @@ export function denoFs(root: string): FsPort {
 
 class DenoFs implements FsPort {
   readonly location: string;
-  readonly self: ProcessRef = { host: D.hostname(), pid: D.pid };
+  readonly self: ProcessRef = { host: D.hostname(), boot: bootId(), pid: D.pid };
   readonly #tmp: string;
   #ready: Promise<void> | undefined;
 
@@ -65,9 +66,9 @@ class DenoFs implements FsPort {
     }
   }
 
-  async createExclusive(path: string, data: Uint8Array): Promise<boolean> {
+  async createExclusive(path: string, data: Uint8Array, opts?: SyncOptions): Promise<boolean> {
     const abs = this.#abs(path);
-    const tmp = await this.#writeTemp(data);
+    const tmp = await this.#writeTemp(data, opts?.durable !== false);
     try {
       await withParent(abs, () => D.link(tmp, abs));
     } catch (e) {
@@ -76,13 +77,15 @@ class DenoFs implements FsPort {
     } finally {
       await D.remove(tmp).catch(() => undefined);
     }
-    await fsyncDir(parentOf(abs)).catch((e) => {
-      throw ioError("create", path, e);
-    });
+    if (opts?.durable !== false) {
+      await fsyncDir(parentOf(abs)).catch((e) => {
+        throw ioError("create", path, e);
+      });
+    }
     return true;
   }
 
-  async remove(path: string): Promise<boolean> {
+  async remove(path: string, opts?: SyncOptions): Promise<boolean> {
     const abs = this.#abs(path);
     try {
       await D.remove(abs);
@@ -90,7 +93,7 @@ class DenoFs implements FsPort {
       if (missing(e)) return false;
       throw ioError("remove", path, e);
     }
-    await fsyncDir(parentOf(abs)).catch(() => undefined);
+    if (opts?.durable !== false) await fsyncDir(parentOf(abs)).catch(() => undefined);
     return true;
   }
 
@@ -118,6 +121,7 @@ class DenoFs implements FsPort {
 
   isAlive(owner: ProcessRef): boolean {
     if (owner.host !== this.self.host) return true;
+    if (owner.boot !== this.self.boot && owner.boot !== "" && this.self.boot !== "") return false;
     try {
       // Signal 0 is not offered by Deno.kill; SIGCONT is harmless to a running process and
       // fails with NotFound when the pid is gone.
@@ -132,14 +136,14 @@ class DenoFs implements FsPort {
     return `${this.location}/${checkPath(path)}`;
   }
 
-  async #writeTemp(data: Uint8Array): Promise<string> {
+  async #writeTemp(data: Uint8Array, durable = true): Promise<string> {
     await (this.#ready ??= this.#prepare());
     const tmp = `${this.#tmp}/${D.pid}-${crypto.randomUUID()}`;
     try {
       const f = await D.open(tmp, { write: true, createNew: true, mode: 0o600 });
       try {
         for (let off = 0; off < data.length;) off += await f.write(data.subarray(off));
-        await f.sync();
+        if (durable) await f.sync();
       } finally {
         f.close();
       }
@@ -155,7 +159,7 @@ class DenoFs implements FsPort {
       await mkdirs(this.#tmp);
       for await (const e of D.readDir(this.#tmp)) {
         const pid = Number(e.name.split("-")[0]);
-        if (!this.isAlive({ host: this.self.host, pid })) await D.remove(`${this.#tmp}/${e.name}`).catch(() => undefined);
+        if (!this.isAlive({ ...this.self, pid })) await D.remove(`${this.#tmp}/${e.name}`).catch(() => undefined);
       }
     } catch (e) {
       this.#ready = undefined;
@@ -195,6 +199,15 @@ async function mkdirs(dir: string): Promise<void> {
       if (errName(e) !== "AlreadyExists") throw e;
     }
     await fsyncDir(parentOf(d));
+  }
+}
+
+/** Linux's id of this boot; "" elsewhere (then a reboot is not detected, only dead pids). */
+function bootId(): string {
+  try {
+    return D.readTextFileSync("/proc/sys/kernel/random/boot_id").trim();
+  } catch {
+    return "";
   }
 }
 

@@ -13,7 +13,7 @@ export function memoryFs(): FsPort {
 
 class MemoryFs implements FsPort {
   readonly location = "memory";
-  readonly self: ProcessRef = { host: "memory", pid: 1 };
+  readonly self: ProcessRef = { host: "memory", boot: "", pid: 1 };
   readonly #root: Dir = new Map();
 
   async readFile(path: string): Promise<Uint8Array | undefined> {

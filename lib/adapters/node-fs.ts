@@ -6,8 +6,9 @@
 import { hostname } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import * as fsp from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
-import type { FsPort, ProcessRef } from "../ports/fs.ts";
+import type { FsPort, ProcessRef, SyncOptions } from "../ports/fs.ts";
 import { StoreError } from "../errors.ts";
 import { checkPath } from "./path.ts";
 
@@ -17,7 +18,7 @@ export function nodeFs(root: string): FsPort {
 
 class NodeFs implements FsPort {
   readonly location: string;
-  readonly self: ProcessRef = { host: hostname(), pid: process.pid };
+  readonly self: ProcessRef = { host: hostname(), boot: bootId(), pid: process.pid };
   readonly #tmp: string;
   #ready: Promise<void> | undefined;
 
@@ -47,9 +48,9 @@ class NodeFs implements FsPort {
     }
   }
 
-  async createExclusive(path: string, data: Uint8Array): Promise<boolean> {
+  async createExclusive(path: string, data: Uint8Array, opts?: SyncOptions): Promise<boolean> {
     const abs = this.#abs(path);
-    const tmp = await this.#writeTemp(data);
+    const tmp = await this.#writeTemp(data, opts?.durable !== false);
     try {
       await this.#withParent(abs, () => fsp.link(tmp, abs));
     } catch (e) {
@@ -58,13 +59,15 @@ class NodeFs implements FsPort {
     } finally {
       await fsp.rm(tmp, { force: true });
     }
-    await fsyncDir(dirname(abs)).catch((e) => {
-      throw ioError("create", path, e);
-    });
+    if (opts?.durable !== false) {
+      await fsyncDir(dirname(abs)).catch((e) => {
+        throw ioError("create", path, e);
+      });
+    }
     return true;
   }
 
-  async remove(path: string): Promise<boolean> {
+  async remove(path: string, opts?: SyncOptions): Promise<boolean> {
     const abs = this.#abs(path);
     try {
       await fsp.unlink(abs);
@@ -72,7 +75,7 @@ class NodeFs implements FsPort {
       if (code(e) === "ENOENT" || code(e) === "ENOTDIR") return false;
       throw ioError("remove", path, e);
     }
-    await fsyncDir(dirname(abs)).catch(() => undefined);
+    if (opts?.durable !== false) await fsyncDir(dirname(abs)).catch(() => undefined);
     return true;
   }
 
@@ -97,6 +100,7 @@ class NodeFs implements FsPort {
 
   isAlive(owner: ProcessRef): boolean {
     if (owner.host !== this.self.host) return true;
+    if (owner.boot !== this.self.boot && owner.boot !== "" && this.self.boot !== "") return false;
     try {
       process.kill(owner.pid, 0);
       return true;
@@ -109,14 +113,14 @@ class NodeFs implements FsPort {
     return join(this.location, checkPath(path));
   }
 
-  async #writeTemp(data: Uint8Array): Promise<string> {
+  async #writeTemp(data: Uint8Array, durable = true): Promise<string> {
     await (this.#ready ??= this.#prepare());
     const tmp = join(this.#tmp, `${process.pid}-${randomUUID()}`);
     try {
       const fh = await fsp.open(tmp, "wx", 0o600);
       try {
         await fh.writeFile(data);
-        await fh.sync();
+        if (durable) await fh.sync();
       } finally {
         await fh.close();
       }
@@ -133,7 +137,7 @@ class NodeFs implements FsPort {
       await mkdirs(this.#tmp);
       for (const name of await fsp.readdir(this.#tmp)) {
         const pid = Number(name.split("-")[0]);
-        if (!this.isAlive({ host: this.self.host, pid })) await fsp.rm(join(this.#tmp, name), { force: true });
+        if (!this.isAlive({ ...this.self, pid })) await fsp.rm(join(this.#tmp, name), { force: true });
       }
     } catch (e) {
       this.#ready = undefined;
@@ -160,6 +164,15 @@ async function mkdirs(dir: string): Promise<void> {
   for (let d = dir; ; d = dirname(d)) {
     await fsyncDir(dirname(d));
     if (d === first || dirname(d) === d) break;
+  }
+}
+
+/** Linux's id of this boot; "" elsewhere (then a reboot is not detected, only dead pids). */
+function bootId(): string {
+  try {
+    return readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
+  } catch {
+    return "";
   }
 }
 

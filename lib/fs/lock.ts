@@ -4,37 +4,27 @@
  * A lock is a directory of numbered state files; the highest number is the current state ("free",
  * or "held" by a process). Every change of state is an exclusive create of the next number, so of
  * several processes racing to take, release or break the lock exactly one wins: no check-then-act
- * window. A held lock whose holder is known dead (same host, pid gone) is broken by the same exclusive
- * create; the breaker learns the dead holder's transaction id so it can finish its journal.
+ * window. A held lock whose holder is known to be gone (same host and pid gone, or recorded under an
+ * earlier boot) is broken by the same exclusive create.
+ *
+ * State files are not fsynced: after a power loss every holder is dead anyway, and whatever state
+ * survives is either free or held by a dead process. What must survive (a transaction's journal)
+ * is checked by every new holder (tx.ts), whoever held the lock before.
  */
-import type { FsPort } from "../ports/fs.ts";
+import type { FsPort, ProcessRef } from "../ports/fs.ts";
 import { StoreError } from "../errors.ts";
 import { fromBytes, toBytes } from "./json.ts";
 import { num } from "./names.ts";
 
-interface Held {
+interface Held extends ProcessRef {
   state: "held";
-  host: string;
-  pid: number;
   txid: string;
 }
-type LockState = Held | { state: "free"; journal?: string };
-
-export interface Acquired {
-  /** The state file this holder created; releasing creates the next one. */
-  seq: number;
-  txid: string;
-  /**
-   * A transaction whose journal may be unfinished: the holder died holding the lock, or released it
-   * after failing to apply its writes. It must be replayed before anything else.
-   */
-  replayTxid: string | undefined;
-  /** Set by the holder when a journal could not be applied: the next holder replays it. */
-  unfinished?: string;
-}
+type LockState = Held | { state: "free" };
 
 const POLL_MIN_MS = 1;
 const POLL_MAX_MS = 25;
+const FAST = { durable: false };
 
 export class Locks {
   readonly #fs: FsPort;
@@ -50,7 +40,7 @@ export class Locks {
   }
 
   /** Runs `fn` holding the lock at `dir`; in-process callers of the same lock queue up in order. */
-  async with<T>(dir: string, fn: (lock: Acquired) => Promise<T>): Promise<T> {
+  async with<T>(dir: string, fn: () => Promise<T>): Promise<T> {
     const prev = this.#queues.get(dir) ?? Promise.resolve();
     let done!: () => void;
     const mine = new Promise<void>((r) => (done = r));
@@ -58,11 +48,11 @@ export class Locks {
     this.#queues.set(dir, tail);
     try {
       await prev;
-      const lock = await this.#acquire(dir);
+      const held = await this.#acquire(dir);
       try {
-        return await fn(lock);
+        return await fn();
       } finally {
-        await this.#release(dir, lock);
+        await this.#release(dir, held);
       }
     } finally {
       done();
@@ -70,27 +60,24 @@ export class Locks {
     }
   }
 
-  async #acquire(dir: string): Promise<Acquired> {
+  async #acquire(dir: string): Promise<{ seq: number; txid: string }> {
     const txid = crypto.randomUUID();
     const deadline = Date.now() + this.#timeoutMs;
     let wait = POLL_MIN_MS;
     for (;;) {
       const cur = await this.#current(dir);
-      const stale = cur.state.state === "held" && !this.#holderAlive(cur.state);
-      if (cur.state.state === "free" || stale) {
+      if (cur.state.state === "free" || !this.#holderAlive(cur.state)) {
         const next = cur.seq + 1;
-        const mine: Held = { state: "held", host: this.#fs.self.host, pid: this.#fs.self.pid, txid };
-        if (await this.#fs.createExclusive(`${dir}/${num(next)}`, toBytes(mine))) {
+        const mine: Held = { state: "held", ...this.#fs.self, txid };
+        if (await this.#fs.createExclusive(`${dir}/${num(next)}`, toBytes(mine), FAST)) {
           this.#mine.add(txid);
-          const st = cur.state;
-          const replayTxid = st.state === "held" ? st.txid : st.journal;
-          return { seq: next, txid, replayTxid };
+          return { seq: next, txid };
         }
         wait = POLL_MIN_MS;
         continue;
       }
       if (Date.now() > deadline) {
-        const h = cur.state as Held;
+        const h = cur.state;
         throw new StoreError("unavailable",
           `timed out after ${this.#timeoutMs} ms waiting for lock ${dir} held by pid ${h.pid} on ${h.host}`);
       }
@@ -99,20 +86,17 @@ export class Locks {
     }
   }
 
-  async #release(dir: string, lock: Acquired): Promise<void> {
-    this.#mine.delete(lock.txid);
-    const free: LockState = lock.unfinished ? { state: "free", journal: lock.unfinished } : { state: "free" };
-    const ok = await this.#fs.createExclusive(`${dir}/${num(lock.seq + 1)}`, toBytes(free));
-    if (!ok) {
-      throw new StoreError("internal", `lock ${dir} was taken from this process while it held it`);
-    }
-    await this.#collect(dir, lock.seq + 1);
+  async #release(dir: string, held: { seq: number; txid: string }): Promise<void> {
+    this.#mine.delete(held.txid);
+    const ok = await this.#fs.createExclusive(`${dir}/${num(held.seq + 1)}`, toBytes({ state: "free" }), FAST);
+    if (!ok) throw new StoreError("internal", `lock ${dir} was taken from this process while it held it`);
+    await this.#collect(dir, held.seq + 1);
   }
 
   #holderAlive(h: Held): boolean {
     const self = this.#fs.self;
-    if (h.host === self.host && h.pid === self.pid) return this.#mine.has(h.txid);
-    return this.#fs.isAlive({ host: h.host, pid: h.pid });
+    if (h.host === self.host && h.boot === self.boot && h.pid === self.pid) return this.#mine.has(h.txid);
+    return this.#fs.isAlive(h);
   }
 
   /** The highest state file; a file removed under us by another process's collection is retried. */
@@ -125,8 +109,9 @@ export class Locks {
       if (bytes === undefined) continue;
       try {
         return { seq, state: fromBytes<LockState>(bytes) };
-      } catch (cause) {
-        throw new StoreError("internal", `lock state ${dir}/${num(seq)} is unreadable`, { cause });
+      } catch {
+        // A state file torn by a power loss (they are not fsynced): its holder is gone.
+        return { seq, state: { state: "held", host: "", boot: "", pid: 0, txid: "" } };
       }
     }
   }
@@ -135,7 +120,7 @@ export class Locks {
   async #collect(dir: string, keep: number): Promise<void> {
     for (const name of await this.#fs.list(dir)) {
       const n = Number(name);
-      if (Number.isSafeInteger(n) && n < keep) await this.#fs.remove(`${dir}/${name}`);
+      if (Number.isSafeInteger(n) && n < keep) await this.#fs.remove(`${dir}/${name}`, FAST);
     }
   }
 }

@@ -4,8 +4,8 @@
  *
  * Commit: with one write, that write is itself atomic. With more, a journal holding every write is
  * written first (atomically), then the writes are applied, then the journal is removed. A process
- * killed in between leaves the journal and its lock held by a dead pid; whoever breaks the lock next
- * replays the journal (replaying is idempotent: whole-file writes and removals) before going on.
+ * killed in between leaves the journal; whoever takes the lock next replays it (replaying is
+ * idempotent: whole-file writes and removals) before going on.
  */
 import type { FsPort } from "../ports/fs.ts";
 import { StoreError } from "../errors.ts";
@@ -80,19 +80,19 @@ export function parse<T>(path: string, bytes: Uint8Array): T {
   }
 }
 
-/** Runs `fn` as one transaction under the lock named `lock` (a path under locks/). */
+/**
+ * Runs `fn` as one transaction under the lock named `lock` (one path segment). The journal has one
+ * fixed place per lock, so whoever takes the lock next finds an unfinished one, whatever happened to
+ * the process that wrote it.
+ */
 export async function transact<T>(fs: FsPort, locks: Locks, lock: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return locks.with(`locks/${lock}`, async (held) => {
-    if (held.replayTxid !== undefined) {
-      held.unfinished = held.replayTxid;
-      await replay(fs, `journal/${held.replayTxid}`);
-      held.unfinished = undefined;
-    }
+  const dir = `locks/${lock}`;
+  const journalPath = `${dir}/journal`;
+  return locks.with(dir, async () => {
+    await replay(fs, journalPath);
     const tx = new Tx(fs);
     const result = await fn(tx);
-    held.unfinished = held.txid;
-    await commit(fs, tx, `journal/${held.txid}`);
-    held.unfinished = undefined;
+    await commit(fs, tx, journalPath);
     return result;
   });
 }
@@ -107,16 +107,19 @@ async function commit(fs: FsPort, tx: Tx, journalPath: string): Promise<void> {
   await fs.remove(journalPath);
 }
 
+/**
+ * Applies the writes concurrently: the journal already makes them all-or-nothing, and concurrent
+ * fsyncs share the filesystem's commits.
+ */
 async function apply(fs: FsPort, writes: [string, Write][]): Promise<void> {
-  for (const [path, w] of writes) {
-    if (w === null) await fs.remove(path);
-    else await fs.writeFile(path, w);
-  }
+  const results = await Promise.allSettled(writes.map(([path, w]) => (w === null ? fs.remove(path) : fs.writeFile(path, w))));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) throw failed.reason;
 }
 
 async function replay(fs: FsPort, journalPath: string): Promise<void> {
   const bytes = await fs.readFile(journalPath);
-  if (bytes === undefined) return; // died before the journal was complete, or after it was applied
+  if (bytes === undefined) return;
   const journal = parse<Journal>(journalPath, bytes);
   await apply(fs, journal.writes.map(([p, w]) => [p, w === null ? null : fromBase64(w)]));
   await fs.remove(journalPath);

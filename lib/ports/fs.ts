@@ -14,13 +14,14 @@ export interface FsPort {
   writeFile(path: string, data: Uint8Array): Promise<void>;
 
   /**
-   * Create the file only if nothing exists at `path`, with its full content, durably: it appears
-   * complete or not at all. Returns false when it already exists. Works across processes.
+   * Create the file only if nothing exists at `path`, with its full content: it appears complete or
+   * not at all. Returns false when it already exists. Works across processes. Durable (file and
+   * directory fsynced) unless `durable: false`, for state that need not survive a power loss.
    */
-  createExclusive(path: string, data: Uint8Array): Promise<boolean>;
+  createExclusive(path: string, data: Uint8Array, opts?: SyncOptions): Promise<boolean>;
 
-  /** Remove a file; false when it did not exist. The directory is fsynced. */
-  remove(path: string): Promise<boolean>;
+  /** Remove a file; false when it did not exist. The directory is fsynced unless `durable: false`. */
+  remove(path: string, opts?: SyncOptions): Promise<boolean>;
 
   /** Remove a directory and everything below it; no error when missing. */
   removeTree(path: string): Promise<void>;
@@ -41,7 +42,17 @@ export interface FsPort {
   readonly location: string;
 }
 
+export interface SyncOptions {
+  /** Default true. */
+  durable?: boolean;
+}
+
+/**
+ * A process as lock owners are recorded. `boot` identifies the host's boot (empty when unknown): a
+ * process recorded under another boot of this host is gone, whatever its pid is now.
+ */
 export interface ProcessRef {
   host: string;
+  boot: string;
   pid: number;
 }
