@@ -134,7 +134,10 @@ export interface NewClient {
   type?: string;
 }
 
-/** Every field but the secret; passing `secret` is invalid_input. */
+/**
+ * Every field but the secret; passing `secret` is invalid_input. `jwks` replaces the key set (it
+ * cannot be removed; a client with a secret may add one).
+ */
 export interface ClientUpdate {
   name?: string;
   description?: string;
@@ -167,6 +170,7 @@ export interface AuthCodeGrant {
 
 export interface ExternalToken {
   uid: number;
+  /** As URL.host gives it: a lower-case host name or IP address, optionally with ":port". */
   host: string;
   clientID: string;
   /** A credential: never log it. */

@@ -3,10 +3,22 @@
  * read). Each store's author keeps its line here true to its layout.
  */
 import type { FsCtx } from "./context.ts";
+import { countPerRepo } from "./numbered.ts";
+import { countAppStorageKeys } from "./app-storage.ts";
 
 export async function countRecords(ctx: FsCtx): Promise<Record<string, number>> {
   const n = async (dir: string) => (await ctx.fs.list(dir)).length;
   return {
     users: await n("users/index"),
+    passwords: await n("users/password"),
+    orgs: await n("orgs/index"),
+    repos: await n("repos/index"),
+    appStorage: await countAppStorageKeys(ctx),
+    oauthClients: await n("oauth-clients/index"),
+    authCodes: await n("oauth-codes/expiry"),
+    externalTokens: await n("external-tokens"),
+    invites: await n("invites/email"),
+    threads: await countPerRepo(ctx, "threads"),
+    changesets: await countPerRepo(ctx, "changesets"),
   };
 }

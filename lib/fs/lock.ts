@@ -111,7 +111,7 @@ export class Locks {
         return { seq, state: fromBytes<LockState>(bytes) };
       } catch {
         // A state file torn by a power loss (they are not fsynced): its holder is gone.
-        return { seq, state: { state: "held", host: "", boot: "", pid: 0, txid: "" } };
+        return { seq, state: { state: "free" } };
       }
     }
   }
