@@ -1,0 +1,45 @@
+/**
+ * The README's ```ts example blocks run as written (with "srcstore" imports pointed at lib/), so the
+ * documentation cannot rot.
+ */
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const readme = readFileSync(join(root, "README.md"), "utf8");
+const blocks = [...readme.matchAll(/```ts example\n([\s\S]*?)```/g)].map((m) => m[1]!);
+
+function localize(code: string): string {
+  return code.replace(/from "srcstore(\/[\w/-]+)?"/g, (_, sub: string | undefined) => {
+    const target = sub ? join(root, "lib", `${sub.slice(1)}.ts`) : join(root, "lib", "mod.ts");
+    return `from ${JSON.stringify(pathToFileURL(target).href)}`;
+  });
+}
+
+test("the README has a library example", () => {
+  assert.ok(blocks.length >= 1);
+});
+
+blocks.forEach((code, i) => {
+  test(`README example ${i + 1} runs`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "srcstore-readme-"));
+    const file = join(dir, `example-${i + 1}.mts`);
+    writeFileSync(file, localize(code));
+    const lines: string[] = [];
+    const log = console.log;
+    console.log = (...a: unknown[]) => void lines.push(a.join(" "));
+    try {
+      await import(pathToFileURL(file).href);
+    } finally {
+      console.log = log;
+      rmSync(dir, { recursive: true, force: true });
+    }
+    assert.ok(lines.length > 0, "the example prints what it did");
+  });
+});
+
+test.run();
