@@ -13,7 +13,7 @@ export function memoryFs(): FsPort {
 
 class MemoryFs implements FsPort {
   readonly location = "memory";
-  readonly self: ProcessRef = { host: "memory", boot: "", pid: 1 };
+  readonly self: ProcessRef = { host: "memory", boot: "", ns: "", pid: 1 };
   readonly #root: Dir = new Map();
 
   async readFile(path: string): Promise<Uint8Array | undefined> {
@@ -25,6 +25,13 @@ class MemoryFs implements FsPort {
   async writeFile(path: string, data: Uint8Array): Promise<void> {
     const { dir, name } = this.#walk(path, true);
     dir!.set(name, data.slice());
+  }
+
+  async writeBatch(writes: [string, Uint8Array | null][]): Promise<void> {
+    for (const [path, data] of writes) {
+      if (data === null) await this.remove(path);
+      else await this.writeFile(path, data);
+    }
   }
 
   async createExclusive(path: string, data: Uint8Array): Promise<boolean> {

@@ -12,7 +12,7 @@ import * as v from "../validate.ts";
 import type { FsCtx } from "./context.ts";
 import type { Tx } from "./tx.ts";
 import { Numbered, type ItemRecord } from "./numbered.ts";
-import { checkStateList } from "../input/threads.ts";
+import { checkStateList, PAGE_KINDS } from "../input/threads.ts";
 import { checkChangesetUpdate, checkNewChangeset, checkNewReview } from "../input/changesets.ts";
 
 interface ChangesetRecord extends M.Changeset, ItemRecord<M.ChangesetState> {
@@ -133,7 +133,7 @@ export class FsChangesets implements ChangesetsStore {
 
   async list(repoID: number, options: M.ChangesetListOptions = {}): Promise<M.Page<M.Changeset>> {
     v.id("repoID", repoID);
-    const o = checkStateList(options, STATES);
+    const o = checkStateList(options, STATES, PAGE_KINDS.changesets);
     const page = await this.#n.list(repoID, o);
     const items = page.items.map(toChangeset);
     return page.nextCursor ? { items, nextCursor: page.nextCursor } : { items };

@@ -4,7 +4,7 @@
 import type { FsPort } from "../ports/fs.ts";
 import { notFound } from "../errors.ts";
 import { Locks } from "./lock.ts";
-import { parse, transact, type Tx } from "./tx.ts";
+import { journalPath, parse, transact, type Tx } from "./tx.ts";
 import { num } from "./names.ts";
 
 export interface FsOptions {
@@ -32,6 +32,15 @@ export class FsCtx {
 
   tx<T>(lock: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
     return transact(this.fs, this.locks, lock, fn);
+  }
+
+  /**
+   * Finishes a transaction of `lock` left unfinished by a killed process, if there is one, so that a
+   * list or count that walks that lock's index does not see it half-applied. One read when there is
+   * nothing to do.
+   */
+  async settle(lock: string): Promise<void> {
+    if ((await this.fs.readFile(journalPath(lock))) !== undefined) await this.tx(lock, async () => {});
   }
 
   async readJson<T>(path: string): Promise<T | undefined> {

@@ -19,9 +19,18 @@ import { num } from "./names.ts";
 interface Held extends ProcessRef {
   state: "held";
   txid: string;
+  /** When it was taken (ms since the epoch), for holders whose liveness cannot be checked. */
+  since: number;
 }
 type LockState = Held | { state: "free" };
 
+/**
+ * Transaction ids this process holds now, across every store object it opened: a lock recorded with
+ * our pid but a txid not in here was left by an earlier process that had our pid.
+ */
+const HELD = new Set<string>();
+
+const FOREIGN_LEASE_MS = 10_000;
 const POLL_MIN_MS = 1;
 const POLL_MAX_MS = 25;
 const FAST = { durable: false };
@@ -31,8 +40,6 @@ export class Locks {
   readonly #timeoutMs: number;
   /** Per lock, the tail of this process's queue: in-process callers never race each other on disk. */
   readonly #queues = new Map<string, Promise<unknown>>();
-  /** Transaction ids this process holds now: a lock recorded with our pid but another txid is stale. */
-  readonly #mine = new Set<string>();
 
   constructor(fs: FsPort, timeoutMs: number) {
     this.#fs = fs;
@@ -68,11 +75,24 @@ export class Locks {
       const cur = await this.#current(dir);
       if (cur.state.state === "free" || !this.#holderAlive(cur.state)) {
         const next = cur.seq + 1;
-        const mine: Held = { state: "held", ...this.#fs.self, txid };
-        if (await this.#fs.createExclusive(`${dir}/${num(next)}`, toBytes(mine), FAST)) {
-          this.#mine.add(txid);
-          return { seq: next, txid };
+        const mine: Held = { state: "held", ...this.#fs.self, txid, since: Date.now() };
+        // In HELD before the state file exists and until its successor does, so that another store
+        // object of this process never reads our state as left by a dead process.
+        HELD.add(txid);
+        try {
+          if (await this.#fs.createExclusive(`${dir}/${num(next)}`, toBytes(mine), FAST)) {
+            // The state we read may have been collected meanwhile, freeing its number for our create
+            // while a newer state exists: then ours is not the current state; retry.
+            if (!(await this.#fs.list(dir)).some((n) => Number.isSafeInteger(Number(n)) && Number(n) > next)) {
+              return { seq: next, txid };
+            }
+            await this.#fs.remove(`${dir}/${num(next)}`, FAST);
+          }
+        } catch (e) {
+          HELD.delete(txid);
+          throw e;
         }
+        HELD.delete(txid);
         wait = POLL_MIN_MS;
         continue;
       }
@@ -87,16 +107,20 @@ export class Locks {
   }
 
   async #release(dir: string, held: { seq: number; txid: string }): Promise<void> {
-    this.#mine.delete(held.txid);
     const ok = await this.#fs.createExclusive(`${dir}/${num(held.seq + 1)}`, toBytes({ state: "free" }), FAST);
+    HELD.delete(held.txid);
     if (!ok) throw new StoreError("internal", `lock ${dir} was taken from this process while it held it`);
     await this.#collect(dir, held.seq + 1);
   }
 
   #holderAlive(h: Held): boolean {
     const self = this.#fs.self;
-    if (h.host === self.host && h.boot === self.boot && h.pid === self.pid) return this.#mine.has(h.txid);
-    return this.#fs.isAlive(h);
+    if (h.host !== self.host || h.boot !== self.boot) return this.#fs.isAlive(h);
+    if (h.ns === self.ns) return h.pid === self.pid ? HELD.has(h.txid) : this.#fs.isAlive(h);
+    // Same host and boot, another pid namespace: a container restarted, or one running beside us
+    // under the same host name. Its pid means nothing here; a transaction lasts milliseconds, so a
+    // lock held longer than the lease is taken to be left by a process that is gone.
+    return Date.now() - h.since < FOREIGN_LEASE_MS;
   }
 
   /** The highest state file; a file removed under us by another process's collection is retried. */

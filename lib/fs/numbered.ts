@@ -8,13 +8,16 @@
  *   <number>/<child>/<id>.json   its comments, reviews or events, 1, 2, 3... in order
  * Every change runs under the lock "repo-<id>-<kind>". Within a transaction children are written
  * before the item and the item before its index entry, so a reader never meets a name pointing nowhere.
+ * Lists and counts first finish a transaction a killed process left unfinished (ctx.settle). Every
+ * read checks that the repo exists: a deleted repo's items may outlive it until its data is removed.
  */
 import type * as M from "../model.ts";
 import { notFound } from "../errors.ts";
-import { pageOf, sortByKey } from "../cursor.ts";
+import { afterKey, loadPage, sortByKey } from "../cursor.ts";
 import { type FsCtx, repoPath, userPath } from "./context.ts";
 import type { Tx } from "./tx.ts";
 import { num } from "./names.ts";
+import type { CheckedPage } from "../input/threads.ts";
 
 const EMPTY = new Uint8Array(0);
 const INDEX = /^(\d+)\.([a-z]+)$/;
@@ -41,6 +44,7 @@ export class Numbered<S extends string, R extends ItemRecord<S>> {
     this.#file = file;
   }
 
+  #lock = (repoID: number) => `repo-${repoID}-${this.#kind}`;
   #dir = (repoID: number) => `repos/id/${num(repoID)}/${this.#kind}`;
   #recordPath = (repoID: number, n: number) => `${this.#dir(repoID)}/${num(n)}/${this.#file}.json`;
   #childDir = (repoID: number, n: number, child: string) => `${this.#dir(repoID)}/${num(n)}/${child}`;
@@ -59,7 +63,7 @@ export class Numbered<S extends string, R extends ItemRecord<S>> {
 
   /** Claims the next number and writes what `build` returns (after the children it writes). */
   create(repoID: number, build: (tx: Tx, number: number) => R): Promise<R> {
-    return this.#c.tx(`repo-${repoID}-${this.#kind}`, async (tx) => {
+    return this.#c.tx(this.#lock(repoID), async (tx) => {
       await this.#mustRepo(repoID, tx);
       const n = await tx.next(`${this.#dir(repoID)}/next-number`);
       const rec = build(tx, n);
@@ -71,10 +75,12 @@ export class Numbered<S extends string, R extends ItemRecord<S>> {
 
   /**
    * Runs `fn` on the item under the lock and stores what it returns, moving the index entry when the
-   * state changed. Returning the record given means no change: nothing is written.
+   * state changed. Returning the record given means no change: nothing is written. not_found when
+   * the repo is gone (its deletion may not have removed its items yet) or the item is missing.
    */
   change(repoID: number, n: number, fn: (tx: Tx, old: R) => R): Promise<R> {
-    return this.#c.tx(`repo-${repoID}-${this.#kind}`, async (tx) => {
+    return this.#c.tx(this.#lock(repoID), async (tx) => {
+      await this.#mustRepo(repoID, tx);
       const old = await tx.readJson<R>(this.#recordPath(repoID, n));
       if (!old) throw notFound(this.#what(repoID, n));
       const rec = fn(tx, old);
@@ -99,38 +105,55 @@ export class Numbered<S extends string, R extends ItemRecord<S>> {
     this.putChild(tx, rec, "events", rec.eventCount, { id: rec.eventCount, ...event });
   }
 
-  get(repoID: number, n: number): Promise<R> {
-    return this.#c.mustRead<R>(this.#recordPath(repoID, n), this.#what(repoID, n));
+  /**
+   * The item; not_found when it is missing or its repo is gone. The repo is checked after the item is
+   * read: IDs are never reused, so the repo existed when the item was read.
+   */
+  async get(repoID: number, n: number): Promise<R> {
+    const rec = await this.#c.mustRead<R>(this.#recordPath(repoID, n), this.#what(repoID, n));
+    await this.#mustRepo(repoID);
+    return rec;
   }
 
-  /** Newest first, optionally of one state; reads only the index names and the page's records. */
-  async list(repoID: number, o: { state: S | undefined; limit: number; cursor: string | undefined }): Promise<M.Page<R>> {
+  /**
+   * Newest first, optionally of one state; reads only the index names and the page's records. The
+   * record decides: an entry of another state than its record's (a state change being applied, or
+   * left half-applied by a crash) is skipped.
+   */
+  async list(repoID: number, o: CheckedPage & { state: S | undefined }): Promise<M.Page<R>> {
     await this.#mustRepo(repoID);
+    await this.#c.settle(this.#lock(repoID));
     const numbers = new Set<number>();
     for (const e of await this.#entries(repoID)) if (o.state === undefined || e.state === o.state) numbers.add(e.number);
     const all = [...numbers];
     const keyOf = (n: number) => [n];
     sortByKey(all, keyOf, true);
-    const page = pageOf(all, keyOf, { cursor: o.cursor, limit: o.limit, desc: true, arity: 1 });
-    const items: R[] = [];
-    for (const n of page.items) {
-      const rec = await this.#c.readJson<R>(this.#recordPath(repoID, n));
-      // A state change being applied may briefly show an item under both states: the record decides.
-      if (rec && (o.state === undefined || rec.state === o.state)) items.push(rec);
-    }
-    return page.nextCursor ? { items, nextCursor: page.nextCursor } : { items };
+    return loadPage(afterKey(all, keyOf, o.after === undefined ? undefined : [o.after], true), {
+      limit: o.limit,
+      kind: o.kind,
+      keyOf,
+      load: async (n) => {
+        const rec = await this.#c.readJson<R>(this.#recordPath(repoID, n));
+        return rec && (o.state === undefined || rec.state === o.state) ? rec : undefined;
+      },
+    });
   }
 
   /** Items per state, from index names only. */
   async counts(repoID: number, states: readonly S[]): Promise<Record<S, number>> {
     await this.#mustRepo(repoID);
+    await this.#c.settle(this.#lock(repoID));
     const out = Object.fromEntries(states.map((s) => [s, 0])) as Record<S, number>;
     for (const e of await this.#entries(repoID)) if (e.state in out) out[e.state as S] += 1;
     return out;
   }
 
-  /** Children of an item, oldest first; one page when `page` is given. not_found when the item is missing. */
-  async children<T>(repoID: number, n: number, child: string, page?: { limit: number; cursor: string | undefined }): Promise<M.Page<T>> {
+  /**
+   * Children of an item, oldest first; one page when `page` is given. not_found when the item or its
+   * repo is missing.
+   */
+  async children<T>(repoID: number, n: number, child: string, page?: CheckedPage): Promise<M.Page<T>> {
+    await this.#c.settle(this.#lock(repoID));
     await this.get(repoID, n);
     const dir = this.#childDir(repoID, n, child);
     const ids: number[] = [];
@@ -140,13 +163,17 @@ export class Numbered<S extends string, R extends ItemRecord<S>> {
     }
     const keyOf = (id: number) => [id];
     sortByKey(ids, keyOf);
-    const p: M.Page<number> = page ? pageOf(ids, keyOf, { cursor: page.cursor, limit: page.limit, arity: 1 }) : { items: ids };
+    const load = (id: number) => this.#c.readJson<T>(`${dir}/${num(id)}.json`);
+    if (page) {
+      const rest = afterKey(ids, keyOf, page.after === undefined ? undefined : [page.after]);
+      return loadPage(rest, { limit: page.limit, kind: page.kind, keyOf, load });
+    }
     const items: T[] = [];
-    for (const id of p.items) {
-      const rec = await this.#c.readJson<T>(`${dir}/${num(id)}.json`);
+    for (const id of ids) {
+      const rec = await load(id);
       if (rec) items.push(rec);
     }
-    return p.nextCursor ? { items, nextCursor: p.nextCursor } : { items };
+    return { items };
   }
 
   async #entries(repoID: number): Promise<{ number: number; state: string }[]> {

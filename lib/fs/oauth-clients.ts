@@ -5,12 +5,13 @@
  *   index/<seg(id)>                one file per client: list() reads only these names
  *   type/<seg(type)>/<seg(id)>     the same, per type, for list({ type })
  * An index file is empty, or holds {"id": ...} when seg() had to hash a long ID (the name then
- * cannot be decoded, so list() reads that one file). Every change runs under the "oauth-clients" lock.
+ * cannot be decoded, so list() reads that one file). Every change runs under the "oauth-clients" lock;
+ * list() first finishes a transaction a killed process left unfinished (ctx.settle).
  */
 import type * as M from "../model.ts";
 import type { OAuthClientsStore } from "../stores.ts";
 import { alreadyExists, notFound } from "../errors.ts";
-import { pageOf, sortByKey } from "../cursor.ts";
+import { afterKey, decodeCursor, loadPage, sortByKey } from "../cursor.ts";
 import type { FsCtx } from "./context.ts";
 import type { Tx } from "./tx.ts";
 import { toBytes } from "./json.ts";
@@ -122,7 +123,10 @@ class FsOAuthClients implements OAuthClientsStore {
 
   async list(options: M.ClientListOptions = {}): Promise<M.Page<M.RegisteredClient>> {
     const o = checkClientList(options);
+    const kind = "oauth-clients:id:asc";
+    const after = decodeCursor(o.cursor, kind, 1);
     const dir = o.type === undefined ? "oauth-clients/index" : await typeDir(o.type);
+    await this.#c.settle(LOCK);
     const ids: string[] = [];
     for (const name of await this.#c.fs.list(dir)) {
       const id = isHashed(name) ? (await this.#c.readJson<{ id: string }>(`${dir}/${name}`))?.id : unseg(name);
@@ -130,13 +134,17 @@ class FsOAuthClients implements OAuthClientsStore {
     }
     const keyOf = (id: string) => [id];
     sortByKey(ids, keyOf);
-    const page = pageOf(ids, keyOf, { cursor: o.cursor, limit: o.limit, arity: 1 });
-    const items: M.RegisteredClient[] = [];
-    for (const id of page.items) {
-      const rec = await this.#c.readJson<ClientRecord>(await clientPath(id));
-      if (rec?.id === id && (o.type === undefined || rec.type === o.type)) items.push(toClient(rec));
-    }
-    return page.nextCursor ? { items, nextCursor: page.nextCursor } : { items };
+    return loadPage(afterKey(ids, keyOf, after), {
+      limit: o.limit,
+      kind,
+      keyOf,
+      // The record decides: an entry of a type the client no longer has (an update being applied, or
+      // left half-applied by a crash) is skipped.
+      load: async (id) => {
+        const rec = await this.#c.readJson<ClientRecord>(await clientPath(id));
+        return rec?.id === id && (o.type === undefined || rec.type === o.type) ? toClient(rec) : undefined;
+      },
+    });
   }
 }
 

@@ -8,13 +8,14 @@
  *   next-id                      the ID counter
  * Every change runs under the "orgs" lock. users.ts deletes a user without touching orgs/, so a
  * membership whose user is gone is left behind: every read skips it (a deleted user is no longer a
- * member), and removeMember() and delete() remove it.
+ * member), and removeMember() and delete() remove it. Lists first finish a transaction a killed
+ * process left unfinished (ctx.settle).
  */
 import type * as M from "../model.ts";
 import type { OrgsStore } from "../stores.ts";
 import { alreadyExists, notFound } from "../errors.ts";
 import * as v from "../validate.ts";
-import { pageOf, sortByKey, type CursorKey } from "../cursor.ts";
+import { afterKey, decodeCursor, loadPage, sortByKey, type CursorKey } from "../cursor.ts";
 import { checkNewOrg, checkOrgList } from "../input/orgs.ts";
 import { type FsCtx, userPath } from "./context.ts";
 import type { Tx } from "./tx.ts";
@@ -73,22 +74,28 @@ export class FsOrgs implements OrgsStore {
 
   async list(options: M.OrgListOptions = {}): Promise<M.Page<M.Org>> {
     const o = checkOrgList(options);
-    const entries: { id: number; login: string }[] = [];
-    for (const name of await this.#c.fs.list("orgs/index")) {
-      const m = /^(\d+)\.(.+)$/.exec(name);
+    const kind = "orgs:login:asc";
+    const after = decodeCursor(o.cursor, kind, 1);
+    await this.#c.settle(LOCK);
+    const entries: { file: string; id: number; login: string }[] = [];
+    for (const file of await this.#c.fs.list("orgs/index")) {
+      const m = /^(\d+)\.(.+)$/.exec(file);
       if (!m) continue;
       const login = unseg(m[2]!);
-      if (o.query === undefined || login.startsWith(o.query)) entries.push({ id: Number(m[1]), login });
+      if (o.query === undefined || login.startsWith(o.query)) entries.push({ file, id: Number(m[1]), login });
     }
     const keyOf = (e: { login: string }): CursorKey => [e.login];
     sortByKey(entries, keyOf);
-    const page = pageOf(entries, keyOf, { cursor: o.cursor, limit: o.limit, arity: 1 });
-    const items: M.Org[] = [];
-    for (const e of page.items) {
-      const org = await this.#c.readJson<M.Org>(orgPath(e.id));
-      if (org) items.push(org);
-    }
-    return page.nextCursor ? { items, nextCursor: page.nextCursor } : { items };
+    return loadPage(afterKey(entries, keyOf, after), {
+      limit: o.limit,
+      kind,
+      keyOf,
+      // The record decides: an entry whose org is gone (or being replaced) is skipped.
+      load: async (e) => {
+        const org = await this.#c.readJson<M.Org>(orgPath(e.id));
+        return org && indexPath(org) === `orgs/index/${e.file}` ? org : undefined;
+      },
+    });
   }
 
   async delete(id: number): Promise<void> {
@@ -134,6 +141,7 @@ export class FsOrgs implements OrgsStore {
 
   async listMembers(orgID: number): Promise<number[]> {
     v.id("orgID", orgID);
+    await this.#c.settle(LOCK);
     await this.get(orgID);
     const uids = numbers(await this.#c.fs.list(membersDir(orgID)));
     const live: number[] = [];
@@ -148,6 +156,7 @@ export class FsOrgs implements OrgsStore {
   async listForUser(uid: number): Promise<M.Org[]> {
     v.id("uid", uid);
     if (!(await this.#c.fs.readFile(userPath(uid)))) throw notFound(`user ${uid}`);
+    await this.#c.settle(LOCK);
     const orgs: M.Org[] = [];
     for (const id of numbers(await this.#c.fs.list(orgsOfDir(uid)))) {
       const org = await this.#c.readJson<M.Org>(orgPath(id));

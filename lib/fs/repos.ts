@@ -9,13 +9,14 @@
  *   deleting/<num id>              a deleted repo whose data (directory, permissions) is being removed
  *   next-id                        the ID counter; IDs are never reused, so data left under a deleted
  *                                  repo's directory is never seen by another repo
- * Every change runs under the "repos" lock.
+ * Every change runs under the "repos" lock. list() first finishes a transaction a killed process left
+ * unfinished (ctx.settle), and shows an entry only when it is its record's own.
  */
 import type * as M from "../model.ts";
 import type { ReposStore } from "../stores.ts";
 import { alreadyExists, invalid, notFound } from "../errors.ts";
 import * as v from "../validate.ts";
-import { compareKeys, decodeCursor, encodeCursor, type CursorKey } from "../cursor.ts";
+import { compareKeys, decodeCursor, loadPage, type CursorKey } from "../cursor.ts";
 import { type FsCtx, repoPath } from "./context.ts";
 import type { Tx } from "./tx.ts";
 import { num, seg, unseg } from "./names.ts";
@@ -107,6 +108,7 @@ export class FsRepos implements ReposStore {
     const o = checkRepoList(options);
     const after = parseCursor(o);
     const lang = o.language === undefined ? undefined : await langKey(o.language);
+    await this.#c.settle(LOCK);
     const entries: IndexEntry[] = [];
     for (const file of await this.#c.fs.list(INDEX_DIR)) {
       const e = parseIndex(file);
@@ -133,19 +135,18 @@ export class FsRepos implements ReposStore {
     const rest = after === undefined ? entries
       : entries.filter((e) => (desc ? -1 : 1) * compareEntryKeys(keyOf(e), after) > 0);
     rest.sort(cmp);
-    const items: M.Repo[] = [];
-    let last: CursorKey | undefined;
-    let i = 0;
-    for (; i < rest.length && items.length < o.limit; i++) {
-      const e = rest[i]!;
-      const rec = await this.#c.readJson<M.Repo>(repoPath(e.id));
-      if (!rec) continue; // deleted since the listing
-      items.push(rec);
+    return loadPage(rest, {
+      limit: o.limit,
+      kind: cursorKind(o),
       // The key the page was ordered by (the URI is whole in the record; it never changes).
-      last = o.sort === "uri" ? [enc(rec.uri.toLowerCase()), rec.id] : keyOf(e);
-    }
-    if (i >= rest.length || last === undefined) return { items };
-    return { items, nextCursor: encodeCursor(last) };
+      keyOf: (e, rec) => (o.sort === "uri" ? [enc(rec.uri.toLowerCase()), rec.id] : keyOf(e)),
+      // The record decides: an entry whose repo is gone, or whose flags, language or dates an update
+      // is moving (or a crash left half-moved), is not the repo's entry and is skipped.
+      load: async (e) => {
+        const rec = await this.#c.readJson<M.Repo>(repoPath(e.id));
+        return rec && (await indexName(rec)) === e.file ? rec : undefined;
+      },
+    });
   }
 
   // ---- internals ----------------------------------------------------------------------------------
@@ -225,8 +226,10 @@ function compareEntryKeys(a: CursorKey, b: CursorKey): number {
   return compareKeys(a, b);
 }
 
+const cursorKind = (o: CheckedRepoList) => `repos:${o.sort}:${o.direction}`;
+
 function parseCursor(o: CheckedRepoList): CursorKey | undefined {
-  const key = decodeCursor(o.cursor, o.sort === "id" ? 1 : 2);
+  const key = decodeCursor(o.cursor, cursorKind(o), o.sort === "id" ? 1 : 2);
   if (key === undefined) return undefined;
   const ok = o.sort === "uri"
     ? typeof key[0] === "string" && /^(?:[a-z0-9_-]|%[0-9A-F]{2})+$/.test(key[0]) && Number.isSafeInteger(key[1])

@@ -10,7 +10,7 @@ import type { ThreadsStore } from "../stores.ts";
 import * as v from "../validate.ts";
 import type { FsCtx } from "./context.ts";
 import { Numbered, type ItemRecord } from "./numbered.ts";
-import { checkComment, checkNewThread, checkPage, checkStateList, checkThreadUpdate } from "../input/threads.ts";
+import { checkComment, checkNewThread, checkPage, checkStateList, checkThreadUpdate, PAGE_KINDS } from "../input/threads.ts";
 
 interface ThreadRecord extends M.Thread, ItemRecord<M.ThreadState> {}
 
@@ -97,7 +97,7 @@ export class FsThreads implements ThreadsStore {
   async listComments(repoID: number, number: number, options: M.PageOptions = {}): Promise<M.Page<M.Comment>> {
     v.id("repoID", repoID);
     v.id("number", number);
-    const page = checkPage(options);
+    const page = checkPage(options, PAGE_KINDS.comments);
     return this.#n.children<M.Comment>(repoID, number, "comments", page);
   }
 
@@ -109,7 +109,7 @@ export class FsThreads implements ThreadsStore {
 
   async list(repoID: number, options: M.ThreadListOptions = {}): Promise<M.Page<M.Thread>> {
     v.id("repoID", repoID);
-    const o = checkStateList(options, STATES);
+    const o = checkStateList(options, STATES, PAGE_KINDS.threads);
     const page = await this.#n.list(repoID, o);
     const items = page.items.map(toThread);
     return page.nextCursor ? { items, nextCursor: page.nextCursor } : { items };

@@ -86,16 +86,17 @@ export function parse<T>(path: string, bytes: Uint8Array): T {
  * the process that wrote it.
  */
 export async function transact<T>(fs: FsPort, locks: Locks, lock: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  const dir = `locks/${lock}`;
-  const journalPath = `${dir}/journal`;
-  return locks.with(dir, async () => {
-    await replay(fs, journalPath);
+  const journal = journalPath(lock);
+  return locks.with(`locks/${lock}`, async () => {
+    await replay(fs, journal);
     const tx = new Tx(fs);
     const result = await fn(tx);
-    await commit(fs, tx, journalPath);
+    await commit(fs, tx, journal);
     return result;
   });
 }
+
+export const journalPath = (lock: string): string => `locks/${lock}/journal`;
 
 async function commit(fs: FsPort, tx: Tx, journalPath: string): Promise<void> {
   const writes = [...tx.writes];
@@ -107,14 +108,9 @@ async function commit(fs: FsPort, tx: Tx, journalPath: string): Promise<void> {
   await fs.remove(journalPath);
 }
 
-/**
- * Applies the writes concurrently: the journal already makes them all-or-nothing, and concurrent
- * fsyncs share the filesystem's commits.
- */
+/** In the order the transaction made them, so readers meanwhile see records before what points at them. */
 async function apply(fs: FsPort, writes: [string, Write][]): Promise<void> {
-  const results = await Promise.allSettled(writes.map(([path, w]) => (w === null ? fs.remove(path) : fs.writeFile(path, w))));
-  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
-  if (failed) throw failed.reason;
+  await fs.writeBatch(writes);
 }
 
 async function replay(fs: FsPort, journalPath: string): Promise<void> {

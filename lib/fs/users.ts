@@ -6,17 +6,18 @@
  *   index/<uid>.<registered ms>.<0|1 disabled>.<lower login>
  *                                  one empty file per user: lists and counts read only these names
  *   next-uid                       the UID counter
- * Every change runs under the "users" lock.
+ * Every change runs under the "users" lock. list() and count() first finish a transaction a killed
+ * process left unfinished (ctx.settle); list() shows an entry only when it is its record's own.
  */
 import type * as M from "../model.ts";
 import type { UsersStore } from "../stores.ts";
 import { alreadyExists, notFound } from "../errors.ts";
 import * as v from "../validate.ts";
-import { pageOf, sortByKey, type CursorKey } from "../cursor.ts";
+import { afterKey, decodeCursor, loadPage, sortByKey, type CursorKey } from "../cursor.ts";
 import { type FsCtx, userPath } from "./context.ts";
 import type { Tx } from "./tx.ts";
 import { num, seg, segPlain, unseg } from "./names.ts";
-import { checkEmails, checkNewUser, checkUserList, checkUserUpdate } from "../input/users.ts";
+import { checkEmailMatch, checkEmails, checkNewUser, checkUserList, checkUserUpdate } from "../input/users.ts";
 
 export interface UserRecord extends M.User {
   emails: M.EmailAddr[];
@@ -30,6 +31,7 @@ const indexName = (u: M.User) =>
   `${num(u.uid)}.${u.registeredAt.getTime()}.${u.disabled ? 1 : 0}.${segPlain(u.login.toLowerCase())}`;
 
 interface IndexEntry {
+  file: string;
   uid: number;
   registered: number;
   disabled: boolean;
@@ -38,7 +40,7 @@ interface IndexEntry {
 
 function parseIndex(name: string): IndexEntry | undefined {
   const m = /^(\d+)\.(\d+)\.([01])\.(.+)$/.exec(name);
-  return m ? { uid: Number(m[1]), registered: Number(m[2]), disabled: m[3] === "1", login: unseg(m[4]!) } : undefined;
+  return m ? { file: name, uid: Number(m[1]), registered: Number(m[2]), disabled: m[3] === "1", login: unseg(m[4]!) } : undefined;
 }
 
 export function toUser(r: UserRecord): M.User {
@@ -109,18 +111,22 @@ export class FsUsers implements UsersStore {
   async list(options: M.UserListOptions = {}): Promise<M.Page<M.User>> {
     const o = checkUserList(options);
     const desc = o.direction === "desc";
-    const entries = await this.#entries(o.query, o.includeDisabled);
     const keyOf = (e: IndexEntry): CursorKey =>
       o.sort === "uid" ? [e.uid] : o.sort === "registered" ? [e.registered, e.uid] : [e.login];
-    const arity = o.sort === "registered" ? 2 : 1;
+    const kind = `users:${o.sort}:${o.direction}`;
+    const after = decodeCursor(o.cursor, kind, o.sort === "registered" ? 2 : 1);
+    const entries = await this.#entries(o.query, o.includeDisabled);
     sortByKey(entries, keyOf, desc);
-    const page = pageOf(entries, keyOf, { cursor: o.cursor, limit: o.limit, desc, arity });
-    const items: M.User[] = [];
-    for (const e of page.items) {
-      const rec = await this.#c.readJson<UserRecord>(userPath(e.uid));
-      if (rec) items.push(toUser(rec));
-    }
-    return page.nextCursor ? { items, nextCursor: page.nextCursor } : { items };
+    return loadPage(afterKey(entries, keyOf, after, desc), {
+      limit: o.limit,
+      kind,
+      keyOf,
+      // The record decides: an entry an update is moving (or a crash left behind) is not the user's.
+      load: async (e) => {
+        const rec = await this.#c.readJson<UserRecord>(userPath(e.uid));
+        return rec && indexName(rec) === e.file ? toUser(rec) : undefined;
+      },
+    });
   }
 
   async count(options: { query?: string; includeDisabled?: boolean } = {}): Promise<number> {
@@ -152,8 +158,7 @@ export class FsUsers implements UsersStore {
 
   async getByEmail(email: string, match: { verified?: boolean; primary?: boolean } = {}): Promise<M.User> {
     v.email("email", email);
-    const wantVerified = match.verified === undefined ? true : v.bool("match.verified", match.verified);
-    const wantPrimary = match.primary === undefined ? false : v.bool("match.primary", match.primary);
+    const { verified: wantVerified, primary: wantPrimary } = checkEmailMatch(match);
     const claim = await this.#c.readJson<{ uid: number }>(await emailPath(email));
     const rec = claim && (await this.#c.readJson<UserRecord>(userPath(claim.uid)));
     const addr = rec?.emails.find((e) => e.email.toLowerCase() === email.toLowerCase());
@@ -173,7 +178,9 @@ export class FsUsers implements UsersStore {
     return rec;
   }
 
+  /** The index entries that pass the filters, after finishing a transaction a crash left unfinished. */
   async #entries(query: string | undefined, includeDisabled: boolean): Promise<IndexEntry[]> {
+    await this.#c.settle(LOCK);
     const q = query?.toLowerCase();
     const out: IndexEntry[] = [];
     for (const name of await this.#c.fs.list("users/index")) {

@@ -75,24 +75,38 @@ export function checkComment(c: { authorUID: number; body: string }): { authorUI
 
 export interface CheckedPage {
   limit: number;
-  cursor: string | undefined;
+  /** The order of the list, which its cursors name (see lib/cursor.ts). */
+  kind: string;
+  /** The number (or ID) the cursor names: the page starts after it. */
+  after: number | undefined;
 }
 
+/**
+ * Cursor kinds of the lists keyed by one number: numbered items newest first, their children (comments)
+ * oldest first. A cursor of one is invalid_input "cursor" in another.
+ */
+export const PAGE_KINDS = {
+  threads: "threads:number:desc",
+  changesets: "changesets:number:desc",
+  comments: "thread-comments:id:asc",
+} as const;
+
 /** Limit and cursor of a list keyed by one number (thread and changeset numbers, comment IDs). */
-export function checkPage(o: M.PageOptions, extra: readonly string[] = []): CheckedPage {
+export function checkPage(o: M.PageOptions, kind: string, extra: readonly string[] = []): CheckedPage {
   v.knownKeys("options", v.object("options", o), ["limit", "cursor", ...extra]);
   const limit = v.limit(o.limit);
-  if (o.cursor === undefined) return { limit, cursor: undefined };
-  const key = decodeCursor(v.text("cursor", o.cursor, 1024), 1);
+  if (o.cursor === undefined) return { limit, kind, after: undefined };
+  const key = decodeCursor(v.text("cursor", o.cursor, 1024), kind, 1);
   if (!key || !Number.isSafeInteger(key[0])) throw invalid("cursor", "is not a cursor returned by this list");
-  return { limit, cursor: o.cursor };
+  return { limit, kind, after: key[0] as number };
 }
 
 /** Options of a list of numbered items with a state filter. */
 export function checkStateList<S extends string>(
   o: M.PageOptions & { state?: S },
   states: readonly S[],
+  kind: string,
 ): CheckedPage & { state: S | undefined } {
-  const page = checkPage(o, ["state"]);
+  const page = checkPage(o, kind, ["state"]);
   return { ...page, state: o.state === undefined ? undefined : v.oneOf("state", o.state, states) };
 }

@@ -58,6 +58,17 @@ export function checkEmails(emails: M.EmailAddr[]): M.EmailAddr[] {
   return out.sort((a, b) => (a.email.toLowerCase() < b.email.toLowerCase() ? -1 : 1));
 }
 
+/** The `match` of getByEmail(): by default only a verified address matches, primary or not. */
+export function checkEmailMatch(match: unknown): { verified: boolean; primary: boolean } {
+  if (match === undefined) return { verified: true, primary: false };
+  const o = v.object("match", match);
+  v.knownKeys("match", o, ["verified", "primary"]);
+  return {
+    verified: o.verified === undefined ? true : v.bool("match.verified", o.verified),
+    primary: o.primary === undefined ? false : v.bool("match.primary", o.primary),
+  };
+}
+
 export interface CheckedUserList {
   query: string | undefined;
   sort: "login" | "uid" | "registered";

@@ -14,6 +14,14 @@ export interface FsPort {
   writeFile(path: string, data: Uint8Array): Promise<void>;
 
   /**
+   * Several whole-file writes (data) and removals (null) at once. Each file is replaced atomically;
+   * they become visible in the order given (a reader never sees a later one without the earlier
+   * ones), and all are durable when the promise resolves. Not atomic as a group: that is what the
+   * backend's journal is for. The slow part (fsync of each file) may run concurrently.
+   */
+  writeBatch(writes: [path: string, data: Uint8Array | null][]): Promise<void>;
+
+  /**
    * Create the file only if nothing exists at `path`, with its full content: it appears complete or
    * not at all. Returns false when it already exists. Works across processes. Durable (file and
    * directory fsynced) unless `durable: false`, for state that need not survive a power loss.
@@ -48,11 +56,13 @@ export interface SyncOptions {
 }
 
 /**
- * A process as lock owners are recorded. `boot` identifies the host's boot (empty when unknown): a
- * process recorded under another boot of this host is gone, whatever its pid is now.
+ * A process as lock owners are recorded. `boot` identifies the host's boot and `ns` its pid namespace
+ * ("" when unknown): a process recorded under another boot of this host is gone, whatever its pid is
+ * now; one of another pid namespace (a container sharing the host name) cannot be checked.
  */
 export interface ProcessRef {
   host: string;
   boot: string;
+  ns: string;
   pid: number;
 }

@@ -115,4 +115,51 @@ export function changesetsLists(it: It): void {
     const again = (await stores.repos.create({ uri: "example.com/acme/widgets" })).id;
     assert.is((await stores.changesets.create(again, cs("t"))).number, 1);
   });
+
+  it("after the repo is deleted its changesets can be neither read nor changed", async ({ stores }) => {
+    const { alice, repo, other, cs } = await setup(stores);
+    await stores.changesets.create(repo, cs("t"));
+    await stores.changesets.update(repo, 1, { actorUID: alice, state: "closed" });
+    await stores.changesets.addReview(repo, 1, { authorUID: alice, body: "r" });
+    await stores.changesets.create(other, cs("kept"));
+    await stores.repos.delete(repo);
+    await rejects(stores.changesets.get(repo, 1), "not_found");
+    await rejects(stores.changesets.update(repo, 1, { actorUID: alice, state: "open" }), "not_found");
+    await rejects(stores.changesets.update(repo, 1, { actorUID: alice, title: "renamed" }), "not_found");
+    await rejects(stores.changesets.addReview(repo, 1, { authorUID: alice, body: "r2" }), "not_found");
+    await rejects(stores.changesets.listReviews(repo, 1), "not_found");
+    await rejects(stores.changesets.listEvents(repo, 1), "not_found");
+    await rejects(stores.changesets.list(repo), "not_found");
+    await rejects(stores.changesets.counts(repo), "not_found");
+    assert.equal((await stores.changesets.get(other, 1)).title, "kept");
+  });
+
+  it("changes racing the repo's deletion leave nothing of its changesets readable", async ({ stores }) => {
+    const { alice, repo, cs } = await setup(stores);
+    await stores.changesets.create(repo, cs("t"));
+    const r = await concurrently<unknown>(24, (i) =>
+      i === 4 ? stores.repos.delete(repo)
+      : i % 2 ? stores.changesets.addReview(repo, 1, { authorUID: alice, body: `r${i}` })
+      : stores.changesets.update(repo, 1, { actorUID: alice, title: `t${i}`, state: i % 4 ? "closed" : "open" }));
+    assert.ok(r.codes.every((c) => c === "not_found"), r.codes.join());
+    await rejects(stores.changesets.get(repo, 1), "not_found");
+    await rejects(stores.changesets.listReviews(repo, 1), "not_found");
+    await rejects(stores.changesets.listEvents(repo, 1), "not_found");
+    await rejects(stores.changesets.addReview(repo, 1, { authorUID: alice, body: "late" }), "not_found");
+    await rejects(stores.changesets.counts(repo), "not_found");
+  });
+
+  it("a cursor is valid only in the list it was made for", async ({ stores }) => {
+    const { alice, repo, cs } = await setup(stores);
+    for (let i = 0; i < 3; i++) await stores.changesets.create(repo, cs(`c${i}`));
+    for (let i = 0; i < 3; i++) await stores.threads.create(repo, { title: `t${i}`, body: "b", authorUID: alice });
+    await stores.threads.addComment(repo, 1, { authorUID: alice, body: "c" });
+    const own = (await stores.changesets.list(repo, { state: "open", limit: 1 })).nextCursor!;
+    assert.equal((await stores.changesets.list(repo, { cursor: own })).items.map((c) => c.number), [2, 1]);
+    const ofThreads = (await stores.threads.list(repo, { limit: 1 })).nextCursor!;
+    const ofComments = (await stores.threads.listComments(repo, 1, { limit: 1 })).nextCursor!;
+    await rejects(stores.changesets.list(repo, { cursor: ofThreads }), "invalid_input", "cursor");
+    await rejects(stores.changesets.list(repo, { cursor: ofComments }), "invalid_input", "cursor");
+    await rejects(stores.threads.list(repo, { cursor: own }), "invalid_input", "cursor");
+  });
 }

@@ -195,6 +195,22 @@ export default function oauthClients(make: Factory) {
     await rejects(stores.oauthClients.list({ sort: "id" } as never), "invalid_input", "options.sort");
   });
 
+  it("list() refuses a cursor made for another list", async ({ stores }) => {
+    for (const id of ["acme", "beta", "corp"]) {
+      await stores.oauthClients.create({ id, secret: SECRET, type: "web" });
+      await stores.orgs.create({ login: id });
+      await stores.users.create({ login: id });
+    }
+    const own = (await stores.oauthClients.list({ type: "web", limit: 1 })).nextCursor!;
+    assert.equal((await stores.oauthClients.list({ cursor: own })).items.map((c) => c.id), ["beta", "corp"]);
+    const ofOrgs = (await stores.orgs.list({ limit: 1 })).nextCursor!;
+    await rejects(stores.oauthClients.list({ cursor: ofOrgs }), "invalid_input", "cursor");
+    for (const o of [{}, { direction: "desc" }, { sort: "uid" }] as const) {
+      const cursor = (await stores.users.list({ ...o, limit: 1 })).nextCursor!;
+      await rejects(stores.oauthClients.list({ cursor }), "invalid_input", "cursor");
+    }
+  });
+
   it("list() pages never skip or repeat while clients are added", async ({ stores }) => {
     for (let i = 0; i < 20; i++) await stores.oauthClients.create({ id: `c${String(i * 2).padStart(3, "0")}`, secret: SECRET, type: i % 2 ? "odd" : "even" });
     const seen: string[] = [];

@@ -86,6 +86,22 @@ export default function orgs(make: Factory) {
     await rejects(stores.orgs.list({ sort: "id" } as never), "invalid_input", "options.sort");
   });
 
+  it("list() refuses a cursor made for another list", async ({ stores }) => {
+    for (const login of ["acme", "beta", "corp"]) {
+      await stores.orgs.create({ login });
+      await stores.users.create({ login });
+      await stores.oauthClients.create({ id: login, secret: "s".repeat(32) });
+    }
+    const own = (await stores.orgs.list({ limit: 1 })).nextCursor!;
+    assert.equal((await stores.orgs.list({ cursor: own, query: "" })).items.map((o) => o.login), ["beta", "corp"]);
+    for (const o of [{}, { direction: "desc" }, { sort: "uid" }] as const) {
+      const cursor = (await stores.users.list({ ...o, limit: 1 })).nextCursor!;
+      await rejects(stores.orgs.list({ cursor }), "invalid_input", "cursor");
+    }
+    const ofClients = (await stores.oauthClients.list({ limit: 1 })).nextCursor!;
+    await rejects(stores.orgs.list({ cursor: ofClients }), "invalid_input", "cursor");
+  });
+
   it("list() pages never skip or repeat while orgs are added", async ({ stores }) => {
     for (let i = 0; i < 20; i++) await stores.orgs.create({ login: `o${String(i * 2).padStart(3, "0")}` });
     const seen: string[] = [];

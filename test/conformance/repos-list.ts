@@ -174,7 +174,11 @@ export function reposList(it: It): void {
     await stores.repos.delete(first.items[0]!.id);
     const next = await stores.repos.list({ query: stem2, limit: 1, cursor: first.nextCursor! });
     assert.equal(next.items.map((r) => r.name[0]), ["b"]);
-    const back = await stores.repos.list({ direction: "desc", cursor: first.nextCursor! });
+    await rejects(stores.repos.list({ direction: "desc", cursor: first.nextCursor! }), "invalid_input", "cursor");
+    const last = await stores.repos.list({ direction: "desc", limit: 2 });
+    assert.equal(last.items.map((r) => r.uri), ["zz/short", stem2 + "b".repeat(255 - stem2.length)]);
+    await stores.repos.delete(last.items[1]!.id);
+    const back = await stores.repos.list({ direction: "desc", cursor: last.nextCursor! });
     assert.equal(back.items.map((r) => r.uri), expected.filter((u) => byLowerURI(u, stem2) < 0).reverse());
   });
 
@@ -193,5 +197,25 @@ export function reposList(it: It): void {
     for (const uri of ["x/a", "x/b"]) await stores.repos.create({ uri });
     const byId = await stores.repos.list({ sort: "id", limit: 1 });
     await rejects(stores.repos.list({ sort: "uri", cursor: byId.nextCursor! }), "invalid_input", "cursor");
+  });
+
+  it("list() refuses a cursor made for another sort, direction or list", async ({ stores }) => {
+    for (const uri of ["x/a", "x/b", "x/c"]) await stores.repos.create({ uri });
+    const orders: RepoListOptions[] = [];
+    for (const sort of ["uri", "id", "created", "pushed"] as const) {
+      for (const direction of ["asc", "desc"] as const) orders.push({ sort, direction });
+    }
+    for (const from of orders) {
+      const cursor = (await stores.repos.list({ ...from, limit: 1 })).nextCursor!;
+      assert.is((await stores.repos.list({ ...from, cursor })).items.length, 2);
+      assert.is((await stores.repos.list({ ...from, cursor, private: false, query: "x/" })).items.length, 2);
+      for (const to of orders) {
+        if (to !== from) await rejects(stores.repos.list({ ...to, cursor }), "invalid_input", "cursor");
+      }
+    }
+    assert.equal((await stores.repos.list({ limit: 1 })).nextCursor, (await stores.repos.list({ sort: "uri", direction: "asc", limit: 1 })).nextCursor);
+    for (const login of ["x", "y"]) await stores.users.create({ login });
+    const ofUsers = (await stores.users.list({ sort: "uid", limit: 1 })).nextCursor!;
+    await rejects(stores.repos.list({ sort: "id", cursor: ofUsers }), "invalid_input", "cursor");
   });
 }

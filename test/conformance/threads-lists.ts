@@ -116,4 +116,54 @@ export function threadsLists(it: It): void {
     const again = (await stores.repos.create({ uri: "example.com/acme/widgets" })).id;
     assert.is((await stores.threads.create(again, { title: "t", body: "b", authorUID: alice })).number, 1);
   });
+
+  it("after the repo is deleted its threads can be neither read nor changed", async ({ stores }) => {
+    const { alice, repo, other } = await setup(stores);
+    await stores.threads.create(repo, { title: "t", body: "b", authorUID: alice });
+    await stores.threads.update(repo, 1, { actorUID: alice, state: "closed" });
+    await stores.threads.create(other, { title: "kept", body: "b", authorUID: alice });
+    await stores.repos.delete(repo);
+    await rejects(stores.threads.get(repo, 1), "not_found");
+    await rejects(stores.threads.update(repo, 1, { actorUID: alice, state: "open" }), "not_found");
+    await rejects(stores.threads.update(repo, 1, { actorUID: alice, title: "renamed" }), "not_found");
+    await rejects(stores.threads.addComment(repo, 1, { authorUID: alice, body: "c" }), "not_found");
+    await rejects(stores.threads.listComments(repo, 1), "not_found");
+    await rejects(stores.threads.listEvents(repo, 1), "not_found");
+    await rejects(stores.threads.list(repo), "not_found");
+    await rejects(stores.threads.counts(repo), "not_found");
+    assert.equal((await stores.threads.get(other, 1)).title, "kept");
+  });
+
+  it("changes racing the repo's deletion leave nothing of its threads readable", async ({ stores }) => {
+    const { alice, repo } = await setup(stores);
+    await stores.threads.create(repo, { title: "t", body: "b", authorUID: alice });
+    const r = await concurrently<unknown>(24, (i) =>
+      i === 4 ? stores.repos.delete(repo)
+      : i % 2 ? stores.threads.addComment(repo, 1, { authorUID: alice, body: `c${i}` })
+      : stores.threads.update(repo, 1, { actorUID: alice, title: `t${i}`, state: i % 4 ? "closed" : "open" }));
+    assert.ok(r.codes.every((c) => c === "not_found"), r.codes.join());
+    await rejects(stores.threads.get(repo, 1), "not_found");
+    await rejects(stores.threads.listComments(repo, 1), "not_found");
+    await rejects(stores.threads.listEvents(repo, 1), "not_found");
+    await rejects(stores.threads.addComment(repo, 1, { authorUID: alice, body: "late" }), "not_found");
+    await rejects(stores.threads.counts(repo), "not_found");
+  });
+
+  it("a cursor is valid only in the list it was made for", async ({ stores }) => {
+    const { alice, repo } = await setup(stores);
+    for (let i = 0; i < 3; i++) await stores.threads.create(repo, { title: `t${i}`, body: "b", authorUID: alice });
+    for (let i = 0; i < 3; i++) await stores.threads.addComment(repo, 1, { authorUID: alice, body: `c${i}` });
+    const ofList = (await stores.threads.list(repo, { limit: 1 })).nextCursor!;
+    const ofOpen = (await stores.threads.list(repo, { state: "open", limit: 1 })).nextCursor!;
+    const ofComments = (await stores.threads.listComments(repo, 1, { limit: 1 })).nextCursor!;
+    assert.equal((await stores.threads.list(repo, { cursor: ofOpen })).items.map((t) => t.number), [2, 1]);
+    assert.equal((await stores.threads.listComments(repo, 1, { cursor: ofComments })).items.map((c) => c.id), [2, 3, 4]);
+    await rejects(stores.threads.listComments(repo, 1, { cursor: ofList }), "invalid_input", "cursor");
+    await rejects(stores.threads.list(repo, { cursor: ofComments }), "invalid_input", "cursor");
+    await stores.changesets.create(repo, { title: "c", authorUID: alice, base: { branch: "m", commitID: "a".repeat(40) }, head: { branch: "f", commitID: "b".repeat(40) } });
+    await stores.changesets.create(repo, { title: "d", authorUID: alice, base: { branch: "m", commitID: "a".repeat(40) }, head: { branch: "f", commitID: "b".repeat(40) } });
+    const ofChangesets = (await stores.changesets.list(repo, { limit: 1 })).nextCursor!;
+    await rejects(stores.threads.list(repo, { cursor: ofChangesets }), "invalid_input", "cursor");
+    await rejects(stores.threads.listComments(repo, 1, { cursor: ofChangesets }), "invalid_input", "cursor");
+  });
 }

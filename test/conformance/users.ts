@@ -92,6 +92,25 @@ export default function users(make: Factory) {
     await rejects(stores.users.list({ cursor: "garbage!" }), "invalid_input", "cursor");
   });
 
+  it("list() refuses a cursor made for another sort, direction or list", async ({ stores }) => {
+    for (const login of ["alice", "bob", "carol"]) await stores.users.create({ login });
+    const orders = [
+      {}, { direction: "desc" }, { sort: "uid" }, { sort: "uid", direction: "desc" },
+      { sort: "registered" }, { sort: "registered", direction: "desc" },
+    ] as const;
+    for (const from of orders) {
+      const cursor = (await stores.users.list({ ...from, limit: 1 })).nextCursor!;
+      assert.is((await stores.users.list({ ...from, cursor })).items.length, 2);
+      assert.is((await stores.users.list({ ...from, cursor, includeDisabled: true, query: "" })).items.length, 2);
+      for (const to of orders) {
+        if (to !== from) await rejects(stores.users.list({ ...to, cursor }), "invalid_input", "cursor");
+      }
+    }
+    for (const login of ["acme", "beta"]) await stores.orgs.create({ login });
+    const ofOrgs = (await stores.orgs.list({ limit: 1 })).nextCursor!;
+    await rejects(stores.users.list({ cursor: ofOrgs }), "invalid_input", "cursor");
+  });
+
   it("list() and count() filter by a case-insensitive login prefix", async ({ stores }) => {
     for (const login of ["alice", "Alfred", "bob", "al"]) await stores.users.create({ login });
     const page = await stores.users.list({ query: "AL" });
@@ -210,6 +229,19 @@ export default function users(make: Factory) {
     await rejects(stores.users.getByEmail("new@example.com"), "not_found");
     assert.is((await stores.users.getByEmail("new@example.com", { verified: false })).uid, a.uid);
     await rejects(stores.users.getByEmail("not an email"), "invalid_input", "email");
+  });
+
+  it("getByEmail() validates match: an object with only verified and primary", async ({ stores }) => {
+    const a = await stores.users.create({ login: "alice" });
+    await stores.users.setEmails(a.uid, [{ email: "main@example.com", verified: true, primary: true }]);
+    await rejects(stores.users.getByEmail("main@example.com", null as never), "invalid_input", "match");
+    await rejects(stores.users.getByEmail("main@example.com", "primary" as never), "invalid_input", "match");
+    await rejects(stores.users.getByEmail("main@example.com", [] as never), "invalid_input", "match");
+    await rejects(stores.users.getByEmail("main@example.com", { verifed: false } as never), "invalid_input", "match.verifed");
+    await rejects(stores.users.getByEmail("main@example.com", { verified: "no" } as never), "invalid_input", "match.verified");
+    await rejects(stores.users.getByEmail("main@example.com", { primary: 1 } as never), "invalid_input", "match.primary");
+    assert.is((await stores.users.getByEmail("main@example.com", undefined)).uid, a.uid);
+    assert.is((await stores.users.getByEmail("main@example.com", {})).uid, a.uid);
   });
 
   return test;
