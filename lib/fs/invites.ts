@@ -92,6 +92,7 @@ class FsInvites implements InvitesStore {
   }
 
   async list(): Promise<M.Invite[]> {
+    await this.#c.settle(LOCK);
     const out: M.Invite[] = [];
     for (const name of await this.#c.fs.list(EMAIL_DIR)) {
       const rec = await this.#c.readJson<InviteRecord>(`${EMAIL_DIR}/${name}`);

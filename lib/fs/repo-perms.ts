@@ -78,6 +78,7 @@ export class FsRepoPerms implements RepoPermsStore {
   async listUsers(repoID: number): Promise<M.RepoPerm[]> {
     v.id("repoID", repoID);
     await this.#c.mustRead(repoPath(repoID), `repo ${repoID}`);
+    await this.#c.settle(LOCK);
     return this.#read(byRepoDir(repoID), (uid) => byRepo(repoID, uid), userPath);
   }
 
@@ -85,6 +86,7 @@ export class FsRepoPerms implements RepoPermsStore {
   async listRepos(uid: number): Promise<M.RepoPerm[]> {
     v.id("uid", uid);
     await this.#c.mustRead(userPath(uid), `user ${uid}`);
+    await this.#c.settle(LOCK);
     return this.#read(byUserDir(uid), (repoID) => byUser(repoID, uid), repoPath);
   }
 
