@@ -32,15 +32,33 @@ interface Outcome {
   ms: number;
 }
 
+/** A test file still running after this long is killed (with its children) and fails. */
+const TIMEOUT_MS = Number(process.env.SRCSTORE_TEST_TIMEOUT_S ?? 300) * 1000;
+
 function run(job: Job): Promise<{ code: number | null; out: string; ms: number }> {
   const start = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(job.cmd, job.argv, { cwd: root, env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" } });
+    const child = spawn(job.cmd, job.argv, {
+      cwd: root,
+      detached: true, // its own process group, so a timeout kills tsx's node child too
+      env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" },
+    });
     let out = "";
+    const timer = setTimeout(() => {
+      out += `\ntest/run.ts: killed after ${TIMEOUT_MS / 1000} s without finishing\n`;
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        child.kill("SIGKILL");
+      }
+    }, TIMEOUT_MS);
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (out += d));
     child.on("error", (e) => (out += `\n${e.message}`));
-    child.on("close", (code) => resolve({ code, out, ms: Date.now() - start }));
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, out, ms: Date.now() - start });
+    });
   });
 }
 

@@ -16,7 +16,10 @@ const code = (e: unknown): string => (e as { code?: string } | null)?.code ?? "e
 
 const native: Native = {
   self: { host: hostname(), boot: linuxId(() => readFileSync("/proc/sys/kernel/random/boot_id", "utf8")), ns: linuxId(() => readlinkSync("/proc/self/ns/pid")), pid: process.pid },
-  readFile: async (abs) => new Uint8Array(await fsp.readFile(abs)),
+  async readFile(abs) {
+    const b = await fsp.readFile(abs); // its own buffer, never pooled: a view needs no copy
+    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  },
   async writeNew(abs, data, sync) {
     const fh = await fsp.open(abs, "wx", 0o600);
     try {

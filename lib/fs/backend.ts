@@ -40,6 +40,6 @@ export function openFsStores(fs: FsPort, opts: FsOptions = {}): Stores {
     threads: makeThreads(ctx),
     changesets: makeChangesets(ctx),
     info: async (): Promise<StoreInfo> => ({ backend: "fs", location: fs.location, counts: await countRecords(ctx) }),
-    close: async () => {},
+    close: () => ctx.idle(),
   };
 }

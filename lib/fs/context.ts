@@ -4,7 +4,7 @@
 import type { FsPort } from "../ports/fs.ts";
 import { notFound } from "../errors.ts";
 import { Locks } from "./lock.ts";
-import { journalPath, parse, transact, type Tx } from "./tx.ts";
+import { journalPath, parse, Transactions, type Tx } from "./tx.ts";
 import { num } from "./names.ts";
 
 export interface FsOptions {
@@ -17,11 +17,13 @@ export interface FsOptions {
 export class FsCtx {
   readonly fs: FsPort;
   readonly locks: Locks;
+  readonly #txs: Transactions;
   readonly #clock: () => Date;
 
   constructor(fs: FsPort, opts: FsOptions = {}) {
     this.fs = fs;
     this.locks = new Locks(fs, opts.lockTimeoutMs ?? 30_000);
+    this.#txs = new Transactions(fs, this.locks);
     this.#clock = opts.clock ?? (() => new Date());
   }
 
@@ -31,7 +33,7 @@ export class FsCtx {
   }
 
   tx<T>(lock: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return transact(this.fs, this.locks, lock, fn);
+    return this.#txs.run(lock, fn);
   }
 
   /**
@@ -41,6 +43,11 @@ export class FsCtx {
    */
   async settle(lock: string): Promise<void> {
     if ((await this.fs.readFile(journalPath(lock))) !== undefined) await this.tx(lock, async () => {});
+  }
+
+  /** Resolves when no transaction of this store object is queued or running. */
+  idle(): Promise<void> {
+    return this.#txs.idle();
   }
 
   async readJson<T>(path: string): Promise<T | undefined> {

@@ -12,6 +12,21 @@ export function toBytes(value: unknown): Uint8Array {
 }
 
 export function fromBytes<T>(bytes: Uint8Array): T {
-  return JSON.parse(dec.decode(bytes), (k, v) =>
-    typeof v === "string" && k.endsWith("At") && ISO.test(v) ? new Date(v) : v) as T;
+  return revive(JSON.parse(dec.decode(bytes))) as T;
+}
+
+/** A walk after parsing: much cheaper than a JSON.parse reviver, which V8 calls for every value. */
+function revive(v: unknown): unknown {
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) v[i] = revive(v[i]);
+  } else if (v !== null && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    for (const k in o) {
+      const x = o[k];
+      if (typeof x === "string") {
+        if (k.endsWith("At") && ISO.test(x)) o[k] = new Date(x);
+      } else if (x !== null && typeof x === "object") o[k] = revive(x);
+    }
+  }
+  return v;
 }

@@ -31,6 +31,8 @@ type LockState = Held | { state: "free" };
 const HELD = new Set<string>();
 
 const FOREIGN_LEASE_MS = 10_000;
+/** Old state files are removed every this many state changes (a few stale names cost nothing). */
+const COLLECT_EVERY = 16;
 const POLL_MIN_MS = 1;
 const POLL_MAX_MS = 25;
 const FAST = { durable: false };
@@ -110,7 +112,7 @@ export class Locks {
     const ok = await this.#fs.createExclusive(`${dir}/${num(held.seq + 1)}`, toBytes({ state: "free" }), FAST);
     HELD.delete(held.txid);
     if (!ok) throw new StoreError("internal", `lock ${dir} was taken from this process while it held it`);
-    await this.#collect(dir, held.seq + 1);
+    if ((held.seq + 1) % COLLECT_EVERY === 0) await this.#collect(dir, held.seq + 1);
   }
 
   #holderAlive(h: Held): boolean {

@@ -21,14 +21,20 @@ interface Journal {
 
 export class Tx {
   readonly #fs: FsPort;
+  /** Writes of the transactions committed before this one in the same group, oldest first. */
+  readonly #below: Map<string, Write>[];
   readonly writes = new Map<string, Write>();
 
-  constructor(fs: FsPort) {
+  constructor(fs: FsPort, below: Map<string, Write>[] = []) {
     this.#fs = fs;
+    this.#below = below;
   }
 
   async read(path: string): Promise<Uint8Array | undefined> {
-    if (this.writes.has(path)) return this.writes.get(path) ?? undefined;
+    for (let i = this.#below.length; i >= 0; i--) {
+      const layer = i === this.#below.length ? this.writes : this.#below[i]!;
+      if (layer.has(path)) return layer.get(path) ?? undefined;
+    }
     return this.#fs.readFile(path);
   }
 
@@ -54,12 +60,14 @@ export class Tx {
   /** Names in a directory, as they will be after this transaction. */
   async list(dir: string): Promise<string[]> {
     const names = new Set(await this.#fs.list(dir));
-    for (const [path, w] of this.writes) {
-      const slash = path.lastIndexOf("/");
-      if (path.slice(0, slash) !== dir) continue;
-      const name = path.slice(slash + 1);
-      if (w === null) names.delete(name);
-      else names.add(name);
+    for (const layer of [...this.#below, this.writes]) {
+      for (const [path, w] of layer) {
+        const slash = path.lastIndexOf("/");
+        if (path.slice(0, slash) !== dir) continue;
+        const name = path.slice(slash + 1);
+        if (w === null) names.delete(name);
+        else names.add(name);
+      }
     }
     return [...names];
   }
@@ -80,26 +88,93 @@ export function parse<T>(path: string, bytes: Uint8Array): T {
   }
 }
 
+interface Job {
+  fn: (tx: Tx) => Promise<unknown>;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+/** At most this many transactions share one lock acquisition and one commit. */
+const MAX_GROUP = 64;
+
 /**
- * Runs `fn` as one transaction under the lock named `lock` (one path segment). The journal has one
- * fixed place per lock, so whoever takes the lock next finds an unfinished one, whatever happened to
- * the process that wrote it.
+ * Runs transactions under locks, committing together those that queue up for the same lock in this
+ * process (group commit): they run one after another, each seeing the writes of those before it;
+ * one that throws is dropped alone; then one journal and one batch of writes make them all durable
+ * before any of them returns. The journal has one fixed place per lock, so whoever takes the lock
+ * next finds an unfinished one, whatever happened to the process that wrote it.
  */
-export async function transact<T>(fs: FsPort, locks: Locks, lock: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  const journal = journalPath(lock);
-  return locks.with(`locks/${lock}`, async () => {
-    await replay(fs, journal);
-    const tx = new Tx(fs);
-    const result = await fn(tx);
-    await commit(fs, tx, journal);
-    return result;
-  });
+export class Transactions {
+  readonly #fs: FsPort;
+  readonly #locks: Locks;
+  readonly #queues = new Map<string, Job[]>();
+  readonly #draining = new Set<Promise<void>>();
+
+  constructor(fs: FsPort, locks: Locks) {
+    this.#fs = fs;
+    this.#locks = locks;
+  }
+
+  run<T>(lock: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const job: Job = { fn, resolve: resolve as (v: unknown) => void, reject };
+      const queue = this.#queues.get(lock);
+      if (queue) return void queue.push(job);
+      this.#queues.set(lock, [job]);
+      this.#drain(lock);
+    });
+  }
+
+  /** Resolves when no transaction of this process is queued or running. */
+  async idle(): Promise<void> {
+    while (this.#draining.size > 0) await Promise.all(this.#draining);
+  }
+
+  #drain(lock: string): void {
+    const p = this.#drainQueue(lock).finally(() => this.#draining.delete(p));
+    this.#draining.add(p);
+  }
+
+  async #drainQueue(lock: string): Promise<void> {
+    const queue = this.#queues.get(lock)!;
+    while (queue.length > 0) {
+      const group = queue.splice(0, MAX_GROUP);
+      const outcomes = new Map<Job, { ok: true; value: unknown } | { ok: false; error: unknown }>();
+      try {
+        await this.#locks.with(`locks/${lock}`, async () => {
+          const journal = journalPath(lock);
+          await replay(this.#fs, journal);
+          const layers: Map<string, Write>[] = [];
+          for (const job of group) {
+            const tx = new Tx(this.#fs, layers);
+            try {
+              outcomes.set(job, { ok: true, value: await job.fn(tx) });
+              layers.push(tx.writes);
+            } catch (error) {
+              outcomes.set(job, { ok: false, error });
+            }
+          }
+          await commit(this.#fs, layers.flatMap((l) => [...l]), journal);
+        });
+      } catch (error) {
+        // The lock, the replay or the commit failed: no transaction of the group took effect.
+        for (const job of group) if (outcomes.get(job)?.ok !== false) outcomes.set(job, { ok: false, error });
+      }
+      // Settled only once the lock is released, so nothing of a call is still running when it returns.
+      for (const job of group) {
+        const o = outcomes.get(job)!;
+        if (o.ok) job.resolve(o.value);
+        else job.reject(o.error);
+      }
+    }
+    this.#queues.delete(lock);
+  }
 }
 
 export const journalPath = (lock: string): string => `locks/${lock}/journal`;
 
-async function commit(fs: FsPort, tx: Tx, journalPath: string): Promise<void> {
-  const writes = [...tx.writes];
+/** The same path may come twice (two transactions of a group): applied in order, the last wins. */
+async function commit(fs: FsPort, writes: [string, Write][], journalPath: string): Promise<void> {
   if (writes.length === 0) return;
   if (writes.length === 1) return apply(fs, writes);
   const journal: Journal = { writes: writes.map(([p, w]) => [p, w === null ? null : toBase64(w)]) };

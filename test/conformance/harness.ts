@@ -31,15 +31,30 @@ export type Factory = (clock: TestClock) => Promise<Harness>;
 export function storeSuite(name: string, make: Factory): { test: Test; it: (title: string, fn: (h: Harness) => Promise<void>) => void } {
   const test = suite(name);
   const it = (title: string, fn: (h: Harness) => Promise<void>) =>
-    test(title, async () => {
+    test(title, () => watchdog(`${name}: ${title}`, async () => {
       const h = await make(new TestClock());
       try {
         await fn(h);
       } finally {
         await h.close();
       }
-    });
+    }));
   return { test, it };
+}
+
+const TEST_TIMEOUT_MS = 120_000;
+
+/** A test that never settles fails by name instead of hanging the whole run. */
+async function watchdog(name: string, body: () => Promise<void>): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${name}: still running after ${TEST_TIMEOUT_MS / 1000} s`)), TEST_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([body(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Asserts that `p` rejects with a StoreError of `code` (and `field`, for invalid_input). */
