@@ -81,8 +81,10 @@ export class Locks {
         // In HELD before the state file exists and until its successor does, so that another store
         // object of this process never reads our state as left by a dead process.
         HELD.add(txid);
+        let created = false;
         try {
-          if (await this.#fs.createExclusive(`${dir}/${num(next)}`, toBytes(mine), FAST)) {
+          created = await this.#fs.createExclusive(`${dir}/${num(next)}`, toBytes(mine), FAST);
+          if (created) {
             // The state we read may have been collected meanwhile, freeing its number for our create
             // while a newer state exists: then ours is not the current state; retry.
             if (!(await this.#fs.list(dir)).some((n) => Number.isSafeInteger(Number(n)) && Number(n) > next)) {
@@ -91,6 +93,8 @@ export class Locks {
             await this.#fs.remove(`${dir}/${num(next)}`, FAST);
           }
         } catch (e) {
+          // Never leave a "held" state behind that other processes would wait on while we live.
+          if (created) await this.#fs.remove(`${dir}/${num(next)}`, FAST).catch(() => undefined);
           HELD.delete(txid);
           throw e;
         }
@@ -108,9 +112,21 @@ export class Locks {
     }
   }
 
+  /**
+   * An I/O error here is retried once, then given up silently: what ran under the lock is already
+   * durable, and a state left "held" is taken over by this process at once (its txid is no longer
+   * ours) and by others once this process is gone.
+   */
   async #release(dir: string, held: { seq: number; txid: string }): Promise<void> {
-    const ok = await this.#fs.createExclusive(`${dir}/${num(held.seq + 1)}`, toBytes({ state: "free" }), FAST);
-    HELD.delete(held.txid);
+    const free = () => this.#fs.createExclusive(`${dir}/${num(held.seq + 1)}`, toBytes({ state: "free" }), FAST);
+    let ok = true;
+    try {
+      ok = await free().catch(free);
+    } catch {
+      // given up, see above
+    } finally {
+      HELD.delete(held.txid);
+    }
     if (!ok) throw new StoreError("internal", `lock ${dir} was taken from this process while it held it`);
     if ((held.seq + 1) % COLLECT_EVERY === 0) await this.#collect(dir, held.seq + 1);
   }

@@ -137,6 +137,17 @@ export class Transactions {
 
   async #drainQueue(lock: string): Promise<void> {
     const queue = this.#queues.get(lock)!;
+    try {
+      await this.#drainGroups(lock, queue);
+    } catch (cause) {
+      // Never strand a caller: whatever is still queued after an unexpected failure is rejected.
+      if (this.#queues.get(lock) === queue) this.#queues.delete(lock);
+      const error = new StoreError("internal", `transactions on ${lock} were abandoned`, { cause });
+      for (const job of queue.splice(0)) job.reject(error);
+    }
+  }
+
+  async #drainGroups(lock: string, queue: Job[]): Promise<void> {
     while (queue.length > 0) {
       const group = queue.splice(0, MAX_GROUP);
       const outcomes = new Map<Job, { ok: true; value: unknown } | { ok: false; error: unknown }>();
@@ -167,6 +178,7 @@ export class Transactions {
         else job.reject(o.error);
       }
     }
+    // In the same tick as the empty check: a job queued from now on starts a new drain.
     this.#queues.delete(lock);
   }
 }

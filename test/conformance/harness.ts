@@ -48,7 +48,11 @@ const TEST_TIMEOUT_MS = 120_000;
 async function watchdog(name: string, body: () => Promise<void>): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${name}: still running after ${TEST_TIMEOUT_MS / 1000} s`)), TEST_TIMEOUT_MS);
+    timer = setTimeout(() => {
+      // What the process is waiting on (timers, fs requests...), to tell a deadlock from a stalled disk.
+      const waiting = (globalThis as { process?: { getActiveResourcesInfo?(): string[] } }).process?.getActiveResourcesInfo?.() ?? [];
+      reject(new Error(`${name}: still running after ${TEST_TIMEOUT_MS / 1000} s; waiting on: ${waiting.join(", ") || "?"}`));
+    }, TEST_TIMEOUT_MS);
   });
   try {
     await Promise.race([body(), timeout]);
