@@ -6,15 +6,15 @@ import type { Stores, StoreInfo } from "../stores.ts";
 import { FsCtx, type FsOptions } from "./context.ts";
 import { FsUsers } from "./users.ts";
 import { makePasswords } from "./passwords.ts";
-import { makeOrgs } from "./orgs.ts";
+import { makeOrgs, removeUserMemberships } from "./orgs.ts";
 import { makeOAuthClients } from "./oauth-clients.ts";
 import { makeAuthCodes } from "./auth-codes.ts";
-import { makeExternalTokens } from "./external-tokens.ts";
+import { makeExternalTokens, removeUserTokens } from "./external-tokens.ts";
 import { makeInvites } from "./invites.ts";
 import { makeRepos } from "./repos.ts";
 import { makeRepoConfigs } from "./repo-configs.ts";
 import { makeRepoStatuses } from "./repo-statuses.ts";
-import { makeRepoPerms } from "./repo-perms.ts";
+import { makeRepoPerms, removeUserPerms } from "./repo-perms.ts";
 import { makeAppStorage } from "./app-storage.ts";
 import { makeThreads } from "./threads.ts";
 import { makeChangesets } from "./changesets.ts";
@@ -25,7 +25,11 @@ export type { FsOptions };
 export function openFsStores(fs: FsPort, opts: FsOptions = {}): Stores {
   const ctx = new FsCtx(fs, opts);
   return {
-    users: new FsUsers(ctx),
+    users: new FsUsers(ctx, [
+      (uid) => removeUserMemberships(ctx, uid),
+      (uid) => removeUserPerms(ctx, uid),
+      (uid) => removeUserTokens(ctx, uid),
+    ]),
     passwords: makePasswords(ctx),
     orgs: makeOrgs(ctx),
     oauthClients: makeOAuthClients(ctx),

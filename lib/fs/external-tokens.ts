@@ -1,6 +1,6 @@
 /**
  * External auth tokens on the fs backend. Layout under external-tokens/:
- *   <uid>.<seg(host + " " + clientID)>.json    one record per (user, host, client ID)
+ *   <uid>/<seg(host + " " + clientID)>.json    one record per (user, host, client ID)
  * A host never contains a space, so the name is unique per key. Each record is one file: set() is
  * an atomic overwrite (the last writer wins, as the contract says) and delete() one removal, so no
  * lock is taken. The token is a credential stored as given (the contract returns it): it never
@@ -14,7 +14,13 @@ import { toBytes } from "./json.ts";
 import { num, seg } from "./names.ts";
 import { checkExternalToken, checkTokenKey, type TokenKey } from "../input/external-tokens.ts";
 
-const tokenPath = async (k: TokenKey) => `external-tokens/${num(k.uid)}.${await seg(`${k.host} ${k.clientID}`)}.json`;
+const userDir = (uid: number) => `external-tokens/${num(uid)}`;
+const tokenPath = async (k: TokenKey) => `${userDir(k.uid)}/${await seg(`${k.host} ${k.clientID}`)}.json`;
+
+/** Removes every token of a deleted user: credentials do not outlive their user on disk. */
+export async function removeUserTokens(ctx: FsCtx, uid: number): Promise<void> {
+  await ctx.fs.removeTree(userDir(uid));
+}
 const described = (k: TokenKey) => `external token of user ${k.uid} for ${k.host} client ${JSON.stringify(k.clientID)}`;
 
 class FsExternalTokens implements ExternalTokensStore {

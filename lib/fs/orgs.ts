@@ -35,6 +35,18 @@ const orgOfPath = (id: number, uid: number) => `${orgsOfDir(uid)}/${num(id)}`;
 const numbers = (names: string[]) =>
   names.filter((n) => /^\d+$/.test(n)).map(Number).sort((a, b) => a - b);
 
+
+/** Removes every membership of a deleted user (they are unreachable already). */
+export async function removeUserMemberships(ctx: FsCtx, uid: number): Promise<void> {
+  await ctx.tx(LOCK, async (tx) => {
+    for (const id of numbers(await tx.list(orgsOfDir(uid)))) {
+      tx.remove(memberPath(id, uid));
+      tx.remove(orgOfPath(id, uid));
+    }
+  });
+  await ctx.fs.removeTree(orgsOfDir(uid));
+}
+
 export function makeOrgs(ctx: FsCtx): OrgsStore {
   return new FsOrgs(ctx);
 }

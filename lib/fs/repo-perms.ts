@@ -39,6 +39,19 @@ export async function removeRepoPerms(ctx: FsCtx, repoID: number): Promise<void>
   });
 }
 
+/** Removes every grant of a deleted user (its records are unreachable already). */
+export async function removeUserPerms(ctx: FsCtx, uid: number): Promise<void> {
+  await ctx.tx(LOCK, async (tx) => {
+    for (const file of await tx.list(byUserDir(uid))) {
+      const repoID = idOf(file);
+      if (repoID === undefined) continue;
+      tx.remove(byRepo(repoID, uid));
+      tx.remove(byUser(repoID, uid));
+    }
+  });
+  await ctx.fs.removeTree(byUserDir(uid));
+}
+
 export class FsRepoPerms implements RepoPermsStore {
   readonly #c: FsCtx;
 

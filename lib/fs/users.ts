@@ -51,8 +51,16 @@ export function toUser(r: UserRecord): M.User {
 export class FsUsers implements UsersStore {
   readonly #c: FsCtx;
 
-  constructor(ctx: FsCtx) {
+  readonly #afterDelete: ((uid: number) => Promise<void>)[];
+
+  /**
+   * `afterDelete`: removals of what other stores keep under a deleted UID (memberships, grants,
+   * external tokens). Best effort after the user is gone: those records are unreachable from then
+   * on anyway, and what a crash leaves is only disk space.
+   */
+  constructor(ctx: FsCtx, afterDelete: ((uid: number) => Promise<void>)[] = []) {
     this.#c = ctx;
+    this.#afterDelete = afterDelete;
   }
 
   async create(input: M.NewUser): Promise<M.User> {
@@ -106,6 +114,7 @@ export class FsUsers implements UsersStore {
       tx.remove(`users/password/${num(uid)}.json`);
       tx.remove(userPath(uid));
     });
+    for (const cleanup of this.#afterDelete) await cleanup(uid).catch(() => undefined);
   }
 
   async list(options: M.UserListOptions = {}): Promise<M.Page<M.User>> {
