@@ -1,6 +1,7 @@
 /**
  * Secrets through WebCrypto only (Node 20+, Deno, edge runtimes alike): random tokens, SHA-256 for
- * high-entropy secrets, PBKDF2-SHA256 for passwords, constant-time comparison.
+ * high-entropy secrets (OAuth client secrets, tokens), PBKDF2-SHA256 for passwords, constant-time
+ * comparison. Stored forms are self-describing, so a hash written by one backend verifies on another.
  *
  * Password hashes are self-describing PHC-style strings, `$pbkdf2-sha256$i=600000$<salt>$<hash>`
  * (unpadded base64), so any backend can verify them and the cost can be raised later: `needsRehash`
@@ -53,8 +54,42 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0;
 }
 
-export function constantTimeEqualText(a: string, b: string): boolean {
-  return constantTimeEqual(enc.encode(a), enc.encode(b));
+/*
+ * Client secrets are high-entropy (at least 16 characters, usually generated), so one salted SHA-256
+ * protects them; a slow KDF would cost every token request tens of milliseconds. The stored form is
+ * self-describing, PHC-style: `$sha256$<salt>$<hash>` (unpadded base64), hash = SHA-256(salt || secret).
+ */
+const STORED = /^\$sha256\$([A-Za-z0-9+/]{22})\$([A-Za-z0-9+/]{43})$/;
+
+export async function hashClientSecret(secret: string): Promise<string> {
+  const salt = crypto.getRandomValues(new Uint8Array(16));
+  return `$sha256$${b64(salt)}$${b64(await saltedHash(salt, secret))}`;
+}
+
+/** Constant time in the secret; a malformed stored form never matches. */
+export async function verifyClientSecret(secret: string, stored: string): Promise<boolean> {
+  const m = STORED.exec(stored);
+  if (!m) return false;
+  const actual = await saltedHash(fromBase64(m[1]!), secret);
+  return constantTimeEqual(actual, fromBase64(m[2]!));
+}
+
+let decoy: Promise<string> | undefined;
+
+/**
+ * A well-formed stored hash of a random secret nobody knows: checking a secret against it costs what
+ * a real check costs, so an unknown client ID is not told apart by timing.
+ */
+export function decoySecretHash(): Promise<string> {
+  return (decoy ??= hashClientSecret(randomToken()));
+}
+
+async function saltedHash(salt: Uint8Array, secret: string): Promise<Uint8Array> {
+  const s = enc.encode(secret);
+  const buf = new Uint8Array(salt.length + s.length);
+  buf.set(salt);
+  buf.set(s, salt.length);
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", buf as BufferSource));
 }
 
 async function pbkdf2(password: string, salt: Uint8Array, iterations: number, bits = 256): Promise<Uint8Array> {

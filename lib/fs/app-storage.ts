@@ -17,7 +17,7 @@ import type * as M from "../model.ts";
 import type { AppStorageStore } from "../stores.ts";
 import { StoreError, alreadyExists, isStoreError, notFound } from "../errors.ts";
 import { checkKey, checkScope, checkValue, type CheckedScope } from "../input/app-storage.ts";
-import { type FsCtx, repoPath } from "./context.ts";
+import type { FsCtx } from "./context.ts";
 import { compareBytes, isHashed, num, seg, unsegBytes } from "./names.ts";
 
 const ROOT = "apps";
@@ -133,7 +133,7 @@ class FsAppStorage implements AppStorageStore {
   async #bucketDir(s: CheckedScope): Promise<string> {
     let where = "global";
     if (s.repoID !== undefined) {
-      if ((await this.#c.fs.readFile(repoPath(s.repoID))) === undefined) throw notFound(`repo ${s.repoID}`);
+      await this.#c.mustHaveRepo(s.repoID);
       where = `repo-${num(s.repoID)}`;
     }
     return `${ROOT}/${await seg(s.app)}/${where}/${await seg(s.bucket)}`;

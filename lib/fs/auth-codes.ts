@@ -41,7 +41,7 @@ class FsAuthCodes implements AuthCodesStore {
 
   async create(input: M.NewAuthCode): Promise<string> {
     const c = checkNewAuthCode(input);
-    if (!(await this.#c.readJson(userPath(c.uid)))) throw notFound(`user ${c.uid}`);
+    await this.#c.mustHaveUser(c.uid);
     const clientCreated = await clientCreatedAt(this.#c, c.clientID);
     if (!clientCreated) throw notFound(`OAuth client ${JSON.stringify(c.clientID)}`);
     const code = randomToken();

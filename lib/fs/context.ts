@@ -55,6 +55,19 @@ export class FsCtx {
     return bytes === undefined ? undefined : parse<T>(path, bytes);
   }
 
+  /** not_found naming `what` unless a file is at `path`; nothing is parsed. Through `tx` when given. */
+  async mustExist(path: string, what: string, tx?: Tx): Promise<void> {
+    if ((tx ? await tx.read(path) : await this.fs.readFile(path)) === undefined) throw notFound(what);
+  }
+
+  mustHaveUser(uid: number, tx?: Tx): Promise<void> {
+    return this.mustExist(userPath(uid), `user ${uid}`, tx);
+  }
+
+  mustHaveRepo(id: number, tx?: Tx): Promise<void> {
+    return this.mustExist(repoPath(id), `repo ${id}`, tx);
+  }
+
   /** The record, or not_found naming `what`. */
   async mustRead<T>(path: string, what: string): Promise<T> {
     const v = await this.readJson<T>(path);

@@ -14,7 +14,7 @@
 import type * as M from "../model.ts";
 import { notFound } from "../errors.ts";
 import { afterKey, loadPage, sortByKey } from "../cursor.ts";
-import { type FsCtx, repoPath, userPath } from "./context.ts";
+import type { FsCtx } from "./context.ts";
 import type { Tx } from "./tx.ts";
 import { num } from "./names.ts";
 import type { CheckedPage } from "../input/threads.ts";
@@ -52,13 +52,12 @@ export class Numbered<S extends string, R extends ItemRecord<S>> {
   #what = (repoID: number, n: number) => `${this.#file} ${n} of repo ${repoID}`;
 
   /** not_found unless the user exists. */
-  async mustUser(uid: number): Promise<void> {
-    if ((await this.#c.fs.readFile(userPath(uid))) === undefined) throw notFound(`user ${uid}`);
+  mustUser(uid: number): Promise<void> {
+    return this.#c.mustHaveUser(uid);
   }
 
-  async #mustRepo(repoID: number, tx?: Tx): Promise<void> {
-    const bytes = tx ? await tx.read(repoPath(repoID)) : await this.#c.fs.readFile(repoPath(repoID));
-    if (bytes === undefined) throw notFound(`repo ${repoID}`);
+  #mustRepo(repoID: number, tx?: Tx): Promise<void> {
+    return this.#c.mustHaveRepo(repoID, tx);
   }
 
   /** Claims the next number and writes what `build` returns (after the children it writes). */

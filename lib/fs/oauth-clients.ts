@@ -16,10 +16,8 @@ import type { FsCtx } from "./context.ts";
 import type { Tx } from "./tx.ts";
 import { toBytes } from "./json.ts";
 import { isHashed, seg, unseg } from "./names.ts";
-import {
-  checkClientList, checkClientUpdate, checkCredentials, checkNewClient, clientID,
-  decoySecretHash, hashClientSecret, verifyClientSecret,
-} from "../input/oauth-clients.ts";
+import { checkClientList, checkClientUpdate, checkCredentials, checkNewClient, clientID } from "../input/oauth-clients.ts";
+import { decoySecretHash, hashClientSecret, verifyClientSecret } from "../secrets.ts";
 
 interface ClientRecord extends M.RegisteredClient {
   secretHash: string;

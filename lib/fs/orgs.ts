@@ -167,7 +167,7 @@ export class FsOrgs implements OrgsStore {
 
   async listForUser(uid: number): Promise<M.Org[]> {
     v.id("uid", uid);
-    if (!(await this.#c.fs.readFile(userPath(uid)))) throw notFound(`user ${uid}`);
+    await this.#c.mustHaveUser(uid);
     await this.#c.settle(LOCK);
     const orgs: M.Org[] = [];
     for (const id of numbers(await this.#c.fs.list(orgsOfDir(uid)))) {

@@ -47,7 +47,7 @@ export class FsPasswords implements PasswordsStore {
   async set(uid: number, password: string): Promise<void> {
     v.id("uid", uid);
     const pw = v.password("password", password);
-    if (!(await this.#c.fs.readFile(userPath(uid)))) throw notFound(`user ${uid}`); // before the slow hash
+    await this.#c.mustHaveUser(uid); // before the slow hash
     const hash = await hashPassword(pw);
     await this.#c.tx(LOCK, async (tx) => {
       if (!(await tx.read(userPath(uid)))) throw notFound(`user ${uid}`);

@@ -6,7 +6,7 @@
 import type * as M from "../model.ts";
 import type { RepoConfigsStore } from "../stores.ts";
 import * as v from "../validate.ts";
-import { type FsCtx, repoPath } from "./context.ts";
+import type { FsCtx } from "./context.ts";
 import { num } from "./names.ts";
 import { toBytes } from "./json.ts";
 import { checkConfig } from "../input/repo-configs.ts";
@@ -26,7 +26,7 @@ export class FsRepoConfigs implements RepoConfigsStore {
 
   async get(repoID: number): Promise<M.RepoConfig> {
     v.id("repoID", repoID);
-    await this.#c.mustRead(repoPath(repoID), `repo ${repoID}`);
+    await this.#c.mustHaveRepo(repoID);
     const rec = await this.#c.readJson<{ json: string }>(configPath(repoID));
     return rec ? (JSON.parse(rec.json) as M.RepoConfig) : {};
   }
@@ -34,7 +34,7 @@ export class FsRepoConfigs implements RepoConfigsStore {
   async put(repoID: number, config: M.RepoConfig): Promise<void> {
     v.id("repoID", repoID);
     const json = checkConfig(config);
-    await this.#c.mustRead(repoPath(repoID), `repo ${repoID}`);
+    await this.#c.mustHaveRepo(repoID);
     await this.#c.fs.writeFile(configPath(repoID), toBytes({ json }));
   }
 }

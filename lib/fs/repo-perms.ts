@@ -90,7 +90,7 @@ export class FsRepoPerms implements RepoPermsStore {
   /** not_found when the repo is missing. */
   async listUsers(repoID: number): Promise<M.RepoPerm[]> {
     v.id("repoID", repoID);
-    await this.#c.mustRead(repoPath(repoID), `repo ${repoID}`);
+    await this.#c.mustHaveRepo(repoID);
     await this.#c.settle(LOCK);
     return this.#read(byRepoDir(repoID), (uid) => byRepo(repoID, uid), userPath);
   }
@@ -98,7 +98,7 @@ export class FsRepoPerms implements RepoPermsStore {
   /** not_found when the user is missing. */
   async listRepos(uid: number): Promise<M.RepoPerm[]> {
     v.id("uid", uid);
-    await this.#c.mustRead(userPath(uid), `user ${uid}`);
+    await this.#c.mustHaveUser(uid);
     await this.#c.settle(LOCK);
     return this.#read(byUserDir(uid), (repoID) => byUser(repoID, uid), repoPath);
   }

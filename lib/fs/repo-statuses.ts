@@ -44,7 +44,7 @@ export class FsRepoStatuses implements RepoStatusesStore {
   /** not_found when the repo is missing. */
   async list(repoID: number, commitID: string): Promise<M.RepoStatus[]> {
     const k = checkStatusKey(repoID, commitID);
-    await this.#c.mustRead(repoPath(k.repoID), `repo ${k.repoID}`);
+    await this.#c.mustHaveRepo(k.repoID);
     const dir = commitDir(k.repoID, k.commitID);
     const out: M.RepoStatus[] = [];
     for (const file of await this.#c.fs.list(dir)) {

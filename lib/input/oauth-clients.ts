@@ -1,12 +1,7 @@
-/**
- * Checks of OAuth client inputs, and the stored form of client secrets, shared by every backend
- * (a hash written by one backend must verify on the other).
- */
+/** Checks of OAuth client inputs, shared by every backend (secrets are hashed in lib/secrets.ts). */
 import type * as M from "../model.ts";
 import { invalid } from "../errors.ts";
 import * as v from "../validate.ts";
-import { fromBase64, toBase64 } from "../base64.ts";
-import { constantTimeEqual, randomToken } from "../secrets.ts";
 
 /** The type of a client created without one. */
 export const DEFAULT_CLIENT_TYPE = "other";
@@ -158,46 +153,3 @@ export function checkCredentials(id: unknown, secret: unknown): { id: string; se
   }
   return { id: checkedID, secret };
 }
-
-// ---- stored form of secrets ------------------------------------------------------------------------
-
-/*
- * Client secrets are high-entropy (at least 16 characters, usually generated), so one salted SHA-256
- * protects them; a slow KDF would cost every token request tens of milliseconds. The stored form is
- * self-describing, PHC-style: `$sha256$<salt>$<hash>` (unpadded base64), hash = SHA-256(salt || secret).
- */
-const enc = new TextEncoder();
-const STORED = /^\$sha256\$([A-Za-z0-9+/]{22})\$([A-Za-z0-9+/]{43})$/;
-
-export async function hashClientSecret(secret: string): Promise<string> {
-  const salt = crypto.getRandomValues(new Uint8Array(16));
-  return `$sha256$${b64(salt)}$${b64(await saltedHash(salt, secret))}`;
-}
-
-/** Constant time in the secret; a malformed stored form never matches. */
-export async function verifyClientSecret(secret: string, stored: string): Promise<boolean> {
-  const m = STORED.exec(stored);
-  if (!m) return false;
-  const actual = await saltedHash(fromBase64(m[1]!), secret);
-  return constantTimeEqual(actual, fromBase64(m[2]!));
-}
-
-let decoy: Promise<string> | undefined;
-
-/**
- * A well-formed stored hash of a random secret nobody knows: checking a secret against it costs what
- * a real check costs, so an unknown client ID is not told apart by timing.
- */
-export function decoySecretHash(): Promise<string> {
-  return (decoy ??= hashClientSecret(randomToken()));
-}
-
-async function saltedHash(salt: Uint8Array, secret: string): Promise<Uint8Array> {
-  const s = enc.encode(secret);
-  const buf = new Uint8Array(salt.length + s.length);
-  buf.set(salt);
-  buf.set(s, salt.length);
-  return new Uint8Array(await crypto.subtle.digest("SHA-256", buf as BufferSource));
-}
-
-const b64 = (bytes: Uint8Array): string => toBase64(bytes).replace(/=+$/, "");
