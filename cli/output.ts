@@ -1,12 +1,21 @@
 /** How the CLI talks to people: one-line errors without stack traces, aligned tables. */
 import { isStoreError } from "../lib/errors.ts";
 
-/** Prints the error as one line and exits non-zero; a stack only with SRCSTORE_DEBUG=1. */
+/** Wrong use of the command line (exit 2): a bad argument, or a refusal that the user can fix. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+/**
+ * Prints the error as one line and exits non-zero: 2 for invalid input (UsageError, cac's own
+ * argument errors, invalid_input), else 1. A stack only with SRCSTORE_DEBUG=1.
+ */
 export function fail(e: unknown): never {
   if (process.env.SRCSTORE_DEBUG === "1") console.error(e);
   const msg = isStoreError(e) ? `${e.message} (${e.code})` : e instanceof Error ? e.message : String(e);
   process.stderr.write(`src: ${msg.split("\n")[0]}\n`);
-  process.exit(isStoreError(e, "invalid_input") ? 2 : 1);
+  const usage = isStoreError(e, "invalid_input") || (e instanceof Error && (e.name === "UsageError" || e.name === "CACError"));
+  process.exit(usage ? 2 : 1);
 }
 
 /**

@@ -23,11 +23,14 @@ export class StoreError extends Error {
   readonly code: ErrorCode;
   /** For invalid_input: the offending field, e.g. "login" or "repo.uri". */
   readonly field: string | undefined;
+  /** For conflict: the same call may succeed if made again (a serialization failure or deadlock). */
+  readonly retryable: boolean;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; field?: string }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; field?: string; retryable?: boolean }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.field = options?.field;
+    this.retryable = options?.retryable ?? false;
   }
 }
 

@@ -10,6 +10,7 @@ import { spawn } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { pgServer, serverNamedByEnv, type PgServer } from "./support/pg-server.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (name: string) => join(root, "node_modules", ".bin", name);
@@ -41,7 +42,7 @@ function run(job: Job): Promise<{ code: number | null; out: string; ms: number }
     const child = spawn(job.cmd, job.argv, {
       cwd: root,
       detached: true, // its own process group, so a timeout kills tsx's node child too
-      env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" },
+      env: { ...process.env, ...pg?.env, FORCE_COLOR: "0", NO_COLOR: "1" },
     });
     let out = "";
     const timer = setTimeout(() => {
@@ -88,6 +89,14 @@ for (const f of files) {
   if (runtimes.includes("deno")) jobs.push({ label: `deno ${path}`, cmd: bin("deno"), argv: ["run", "-A", "--quiet", path] });
 }
 
+// One PostgreSQL for the whole run when a pgsql test is selected and the environment names no server;
+// its PG* variables go to every test process. pg-server.ts also kills it on exit, SIGINT and SIGTERM.
+let pg: PgServer | undefined;
+if (!serverNamedByEnv() && files.some((f) => f.includes("pgsql"))) {
+  pg = await pgServer();
+  console.log(`# PostgreSQL: ${pg.describe} (started in ${pg.startMs} ms)`);
+}
+
 const totals: Outcome = { passed: 0, failed: 0, skipped: 0, ms: 0 };
 const parallel = Math.max(1, Number(process.env.SRCSTORE_TEST_JOBS ?? 2));
 let next = 0;
@@ -107,6 +116,10 @@ async function worker(): Promise<void> {
     if (o.failed > 0) process.stdout.write(out.split("\n").map((l) => `    | ${l}`).join("\n") + "\n");
   }
 }
-await Promise.all(Array.from({ length: parallel }, worker));
+try {
+  await Promise.all(Array.from({ length: parallel }, worker));
+} finally {
+  await pg?.stop();
+}
 console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(totals.failed > 0 || totals.passed === 0 ? 1 : 0);

@@ -1,0 +1,140 @@
+/**
+ * The SQL port over postgres.js: the only file of the pgsql backend that touches the driver. Maps
+ * driver and server errors to StoreError codes once, here, so stores branch on codes only.
+ *
+ * @example
+ * ```ts
+ * import { openStore } from "srcstore";
+ * import { connectPostgres } from "srcstore/adapters/postgres";
+ * const stores = await openStore({ localStore: "pgsql", sql: connectPostgres() }); // PG* from the environment
+ * ```
+ */
+import postgres from "postgres";
+import { readFileSync } from "node:fs";
+import type { SqlPort, SqlRow, SqlValue } from "../ports/sql.ts";
+import { toStoreError } from "../pgsql/driver-errors.ts";
+import { pgSettings, type Env, type PgSettings } from "../pgsql/settings.ts";
+
+type Sql = postgres.Sql;
+type TxSql = postgres.TransactionSql;
+
+export interface ConnectOptions {
+  /** Where PG*, DATABASE_URL and SRC_PGSQL_MAX_OPEN are read; default the process environment. */
+  env?: Env;
+  /** Seconds to wait for a connection; default 10. */
+  connectTimeoutSeconds?: number;
+  /**
+   * Named prepared statements (default true). Turn off behind a transaction-pooling proxy
+   * (PgBouncer in transaction mode), which cannot keep them.
+   */
+  prepare?: boolean;
+}
+
+/** A pool from the environment (or `options.env`), its sessions in UTC. Ends with `close()`. */
+export function connectPostgres(options: ConnectOptions = {}): SqlPort {
+  const s = pgSettings(options.env ?? (globalThis as { process?: { env: Env } }).process?.env ?? {});
+  const sql = postgres({
+    host: s.host,
+    port: s.port,
+    user: s.user,
+    password: s.password,
+    database: s.database,
+    ssl: sslOption(s),
+    max: s.max,
+    connect_timeout: options.connectTimeoutSeconds ?? 10,
+    idle_timeout: 60,
+    onnotice: () => {},
+    connection: { TimeZone: "UTC", application_name: "srcstore" },
+  });
+  return new PostgresPort(sql, sql, s.location, true, options.prepare ?? true);
+}
+
+/**
+ * Wraps a postgres.js instance the caller made (an edge runtime makes one per request). The caller
+ * keeps it: `close()` does not end it. Its sessions should use `TimeZone: "UTC"`; stored times are
+ * correct either way, since every column is timestamptz.
+ */
+export function fromPostgres(sql: Sql, options: { location?: string; prepare?: boolean } = {}): SqlPort {
+  return new PostgresPort(sql, sql, options.location ?? describe(sql), false, options.prepare ?? true);
+}
+
+/** libpq's sslmode in postgres.js terms. verify-ca checks the chain but not the host name. */
+function sslOption(s: PgSettings): postgres.Options<{}>["ssl"] {
+  if (s.host.startsWith("/") || s.sslmode === "disable") return false;
+  if (s.sslmode === "allow" || s.sslmode === "prefer" || s.sslmode === "require") return s.sslmode;
+  const ca = s.sslrootcert ? readFileSync(s.sslrootcert, "utf8") : undefined;
+  return {
+    rejectUnauthorized: true,
+    ...(ca ? { ca } : {}),
+    ...(s.sslmode === "verify-ca" ? { checkServerIdentity: () => undefined } : {}),
+  };
+}
+
+function describe(sql: Sql): string {
+  const o = sql.options;
+  return `postgres://${o.user}@${o.host.join(",")}:${o.port.join(",")}/${o.database}`;
+}
+
+/**
+ * postgres.js 3.4 keeps the FATAL error of a session the server terminated (57P01 after
+ * pg_terminate_backend, 57P02/57P03 around restarts) and rejects the first query of the *next*
+ * session with it, before sending that query. The query that was running when the session died gets
+ * CONNECTION_CLOSED instead. So a 57P0x on a query means it never ran: sending it once more is safe.
+ */
+function isStaleFatal(e: unknown): boolean {
+  const code = (e as { code?: unknown }).code;
+  return code === "57P01" || code === "57P02" || code === "57P03";
+}
+
+class PostgresPort implements SqlPort {
+  readonly #pool: Sql;
+  readonly #sql: Sql | TxSql;
+  readonly #owned: boolean;
+  readonly #prepare: boolean;
+  readonly location: string;
+
+  constructor(pool: Sql, sql: Sql | TxSql, location: string, owned: boolean, prepare: boolean) {
+    this.#pool = pool;
+    this.#sql = sql;
+    this.location = location;
+    this.#owned = owned;
+    this.#prepare = prepare;
+  }
+
+  async query<R extends SqlRow = SqlRow>(text: string, params: readonly SqlValue[] = []): Promise<R[]> {
+    const once = () => this.#sql.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: this.#prepare });
+    try {
+      try {
+        return (await once()) as unknown as R[];
+      } catch (e) {
+        if (this.#sql !== this.#pool || !isStaleFatal(e)) throw e;
+        return (await once()) as unknown as R[];
+      }
+    } catch (e) {
+      throw toStoreError(e, this.location);
+    }
+  }
+
+  async transaction<T>(fn: (tx: SqlPort) => Promise<T>): Promise<T> {
+    let started = false;
+    const run = (tx: TxSql) => {
+      started = true;
+      return fn(new PostgresPort(this.#pool, tx, this.location, false, this.#prepare));
+    };
+    try {
+      if (this.#sql !== this.#pool) return (await (this.#sql as TxSql).savepoint(run)) as T;
+      try {
+        return (await this.#pool.begin(run)) as T;
+      } catch (e) {
+        if (started || !isStaleFatal(e)) throw e;
+        return (await this.#pool.begin(run)) as T;
+      }
+    } catch (e) {
+      throw toStoreError(e, this.location);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#owned) await this.#pool.end({ timeout: 5 });
+  }
+}
