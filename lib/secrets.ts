@@ -42,6 +42,18 @@ export async function verifyPassword(password: string, encoded: string): Promise
   return constantTimeEqual(actual, expected);
 }
 
+let decoyPassword: string | undefined;
+
+/**
+ * A well-formed password hash at today's cost that no password matches (its digest is random bytes):
+ * checking a password against it costs what a real check costs, so a user without a password (or a
+ * missing user) is not told apart by timing.
+ */
+export function decoyPasswordHash(): string {
+  const rnd = (n: number) => b64(crypto.getRandomValues(new Uint8Array(n)));
+  return (decoyPassword ??= `$pbkdf2-sha256$i=${PBKDF2_ITERATIONS}$${rnd(16)}$${rnd(32)}`);
+}
+
 export function needsRehash(encoded: string): boolean {
   const m = /^\$pbkdf2-sha256\$i=(\d+)\$/.exec(encoded);
   return !m || Number(m[1]) < PBKDF2_ITERATIONS;

@@ -9,6 +9,12 @@ const EMAIL = /^[^\s@\x00-\x1f\x7f]+@[^\s@\x00-\x1f\x7f]+$/;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const COMMIT = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 const CONTROL = /[\x00-\x1f\x7f]/;
+/** Half of a UTF-16 surrogate pair on its own: not text; PostgreSQL would store U+FFFD instead. */
+const LONE_SURROGATE = /\p{Cs}/u;
+const wellFormed = (field: string, v: string): string => {
+  if (LONE_SURROGATE.test(v)) throw invalid(field, "must be well-formed Unicode (no unpaired surrogate)");
+  return v;
+};
 
 export function login(field: string, v: unknown): string {
   if (typeof v !== "string" || !LOGIN.test(v) || v.includes("..")) {
@@ -21,7 +27,7 @@ export function email(field: string, v: unknown): string {
   if (typeof v !== "string" || v.length > 254 || !EMAIL.test(v)) {
     throw invalid(field, "must be an email address of at most 254 characters");
   }
-  return v;
+  return wellFormed(field, v);
 }
 
 /** A store-assigned numeric ID. */
@@ -42,7 +48,7 @@ export function text(field: string, v: unknown, max: number, opts: { multiline?:
   if (v.length > max) throw invalid(field, `must be at most ${max} characters`);
   const bad = opts.multiline ? /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/ : CONTROL;
   if (bad.test(v)) throw invalid(field, "must not contain control characters");
-  return v;
+  return wellFormed(field, v);
 }
 
 export function optText(field: string, v: unknown, max: number, opts: { multiline?: boolean } = {}): string {
@@ -69,7 +75,7 @@ export function repoURI(field: string, v: unknown): string {
   if (CONTROL.test(v) || v.includes("\\") || /\s/.test(v)) throw invalid(field, "must not contain spaces, backslashes or control characters");
   const parts = v.split("/");
   if (parts.some((p) => p === "" || p === "." || p === "..")) throw invalid(field, "must not have empty, '.' or '..' segments");
-  return v;
+  return wellFormed(field, v);
 }
 
 /** An absolute http(s) URL, or empty. */
@@ -100,8 +106,13 @@ export function int(field: string, v: unknown, min: number, max: number): number
   return v;
 }
 
+/** Four-digit years only: every backend and driver stores and reads those back unchanged. */
+const MIN_DATE = Date.UTC(1000, 0, 1);
+const MAX_DATE = Date.UTC(10000, 0, 1) - 1;
+
 export function date(field: string, v: unknown): Date {
   if (!(v instanceof Date) || Number.isNaN(v.getTime())) throw invalid(field, "must be a valid Date");
+  if (v.getTime() < MIN_DATE || v.getTime() > MAX_DATE) throw invalid(field, "must be a Date from the year 1000 to 9999 (UTC)");
   return new Date(v.getTime());
 }
 

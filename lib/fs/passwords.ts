@@ -12,8 +12,7 @@ import type * as M from "../model.ts";
 import type { PasswordsStore } from "../stores.ts";
 import { isStoreError, notFound } from "../errors.ts";
 import * as v from "../validate.ts";
-import { toBase64 } from "../base64.ts";
-import { hashPassword, needsRehash, PBKDF2_ITERATIONS, randomToken, sha256Hex, verifyPassword } from "../secrets.ts";
+import { decoyPasswordHash, hashPassword, needsRehash, randomToken, sha256Hex, verifyPassword } from "../secrets.ts";
 import { checkReset, checkResetOptions } from "../input/passwords.ts";
 import { type FsCtx, userPath } from "./context.ts";
 import { num } from "./names.ts";
@@ -60,7 +59,7 @@ export class FsPasswords implements PasswordsStore {
     const pw = v.password("password", password);
     const rec = await this.#c.readJson<PasswordRecord>(passwordPath(uid));
     // Without a password, verify against a decoy: a missing user costs as long as a wrong password.
-    const ok = await verifyPassword(pw, rec?.hash ?? decoyHash());
+    const ok = await verifyPassword(pw, rec?.hash ?? decoyPasswordHash());
     if (!rec || !ok) return false;
     if (needsRehash(rec.hash)) await this.#upgrade(uid, pw, rec.hash);
     return true;
@@ -124,12 +123,4 @@ export class FsPasswords implements PasswordsStore {
       if (!isStoreError(e)) throw e;
     }
   }
-}
-
-let decoy: string | undefined;
-
-/** A well-formed hash at today's cost that no password matches (its digest is random bytes). */
-function decoyHash(): string {
-  const b64 = (n: number) => toBase64(crypto.getRandomValues(new Uint8Array(n))).replace(/=+$/, "");
-  return (decoy ??= `$pbkdf2-sha256$i=${PBKDF2_ITERATIONS}$${b64(16)}$${b64(32)}`);
 }

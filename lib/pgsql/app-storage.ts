@@ -13,6 +13,7 @@ import type { AppStorageStore } from "../stores.ts";
 import { alreadyExists, isStoreError, notFound } from "../errors.ts";
 import { checkKey, checkScope, checkValue, type CheckedScope } from "../input/app-storage.ts";
 import type { PgCtx } from "./context.ts";
+import { storable } from "./repos-list.ts";
 
 const WHERE_KEY = "app = $1 AND repo_key = $2 AND bucket = $3 AND key = $4";
 const WHERE_BUCKET = "app = $1 AND repo_key = $2 AND bucket = $3";
@@ -45,6 +46,7 @@ class PgAppStorage implements AppStorageStore {
   async get(scope: M.StorageScope, key: M.StorageKey): Promise<Uint8Array> {
     const s = checkScope(scope);
     const k = checkKey(key);
+    this.#mayExist(s);
     const rows = await this.#c.query<{ value: Uint8Array }>(GET, [s.app, repoKey(s), s.bucket, k]);
     if (rows.length === 0) {
       await this.#mustHaveRepo(s);
@@ -57,6 +59,7 @@ class PgAppStorage implements AppStorageStore {
     const s = checkScope(scope);
     const k = checkKey(key);
     const v = checkValue(value).slice(); // copied before any await: later changes by the caller don't count
+    this.#mayExist(s);
     await this.#write(s, PUT, [s.app, s.repoID ?? null, s.bucket, k, v]);
   }
 
@@ -64,6 +67,7 @@ class PgAppStorage implements AppStorageStore {
     const s = checkScope(scope);
     const k = checkKey(key);
     const v = checkValue(value).slice();
+    this.#mayExist(s);
     const rows = await this.#write(s, PUT_NEW, [s.app, s.repoID ?? null, s.bucket, k, v]);
     if (rows.length === 0) throw alreadyExists("key");
   }
@@ -71,6 +75,7 @@ class PgAppStorage implements AppStorageStore {
   async delete(scope: M.StorageScope, key: M.StorageKey): Promise<void> {
     const s = checkScope(scope);
     const k = checkKey(key);
+    this.#mayExist(s);
     const rows = await this.#c.query(DELETE, [s.app, repoKey(s), s.bucket, k]);
     if (rows.length === 0) {
       await this.#mustHaveRepo(s);
@@ -80,6 +85,7 @@ class PgAppStorage implements AppStorageStore {
 
   async deleteBucket(scope: M.StorageScope): Promise<void> {
     const s = checkScope(scope);
+    this.#mayExist(s);
     const params = [s.app, repoKey(s), s.bucket];
     if (s.repoID === undefined) {
       await this.#c.query(DELETE_BUCKET_GLOBAL, params);
@@ -92,6 +98,7 @@ class PgAppStorage implements AppStorageStore {
   async exists(scope: M.StorageScope, key: M.StorageKey): Promise<boolean> {
     const s = checkScope(scope);
     const k = checkKey(key);
+    this.#mayExist(s);
     const rows = await this.#c.query(EXISTS, [s.app, repoKey(s), s.bucket, k]);
     if (rows.length > 0) return true;
     await this.#mustHaveRepo(s);
@@ -100,6 +107,7 @@ class PgAppStorage implements AppStorageStore {
 
   async list(scope: M.StorageScope): Promise<Uint8Array[]> {
     const s = checkScope(scope);
+    this.#mayExist(s);
     const rows = await this.#c.query<{ key: Uint8Array }>(LIST, [s.app, repoKey(s), s.bucket]);
     if (rows.length === 0) await this.#mustHaveRepo(s);
     return rows.map((r) => new Uint8Array(r.key));
@@ -113,6 +121,11 @@ class PgAppStorage implements AppStorageStore {
       if (s.repoID !== undefined && isStoreError(e, "not_found")) throw notFound(`repo ${s.repoID}`);
       throw e;
     }
+  }
+
+  /** not_found for a repo ID beyond the column's range (no repo has it), before any statement. */
+  #mayExist(s: CheckedScope): void {
+    if (s.repoID !== undefined && !storable(s.repoID)) throw notFound(`repo ${s.repoID}`);
   }
 
   /** not_found unless the scope is global or its repo exists (after an empty answer only). */

@@ -13,7 +13,7 @@ import type { PgCtx } from "./context.ts";
 import { checkStateList, PAGE_KINDS } from "../input/threads.ts";
 import { checkChangesetUpdate, checkNewChangeset, checkNewReview } from "../input/changesets.ts";
 import {
-  appendEvents, children, claimNumber, countStates, createItem, getItem, listEvents, listItems, lockItem, missing,
+  appendEvents, children, claimNumber, mustFit, what, countStates, createItem, getItem, listEvents, listItems, lockItem, missing,
   type Kind, type NewEvent,
 } from "./numbered.ts";
 
@@ -103,6 +103,8 @@ export class PgChangesets implements ChangesetsStore {
   async create(repoID: number, changeset: M.NewChangeset): Promise<M.Changeset> {
     v.id("repoID", repoID);
     const c = checkNewChangeset(changeset);
+    mustFit(`user ${c.authorUID}`, c.authorUID);
+    mustFit(`repo ${repoID}`, repoID);
     const row = await createItem<ChangesetRow>(this.#c, repoID, c.authorUID, CREATE, [
       repoID, c.authorUID, c.title, c.description, c.base.branch, c.base.commitID, c.head.branch, c.head.commitID, this.#c.now(),
     ]);
@@ -112,6 +114,7 @@ export class PgChangesets implements ChangesetsStore {
   async get(repoID: number, number: number): Promise<M.Changeset> {
     v.id("repoID", repoID);
     v.id("number", number);
+    mustFit(what(K, repoID, number), repoID, number);
     return toChangeset(await getItem<ChangesetRow>(this.#c, K, repoID, number));
   }
 
@@ -119,6 +122,8 @@ export class PgChangesets implements ChangesetsStore {
     v.id("repoID", repoID);
     v.id("number", number);
     const u = checkChangesetUpdate(update);
+    mustFit(`user ${u.actorUID}`, u.actorUID);
+    mustFit(what(K, repoID, number), repoID, number);
     return this.#c.tx(async (q) => {
       const old = await lockItem<ChangesetRow>(q, K, repoID, number, u.actorUID);
       const cur = toChangeset(old);
@@ -165,6 +170,8 @@ export class PgChangesets implements ChangesetsStore {
     v.id("repoID", repoID);
     v.id("number", number);
     const r = checkNewReview(review);
+    mustFit(`user ${r.authorUID}`, r.authorUID);
+    mustFit(what(K, repoID, number), repoID, number);
     const [row] = await this.#c.query<ReviewRow>(ADD_REVIEW, [
       repoID, number, r.authorUID, r.body, JSON.stringify(r.comments), this.#c.now(),
     ]);
@@ -175,18 +182,21 @@ export class PgChangesets implements ChangesetsStore {
   async listReviews(repoID: number, number: number): Promise<M.Review[]> {
     v.id("repoID", repoID);
     v.id("number", number);
+    mustFit(what(K, repoID, number), repoID, number);
     return (await children<ReviewRow>(this.#c, K, "changeset_reviews", REVIEW_COLS, repoID, number)).items.map(toReview);
   }
 
   async listEvents(repoID: number, number: number): Promise<M.IssueEvent[]> {
     v.id("repoID", repoID);
     v.id("number", number);
+    mustFit(what(K, repoID, number), repoID, number);
     return listEvents(this.#c, K, repoID, number);
   }
 
   async list(repoID: number, options: M.ChangesetListOptions = {}): Promise<M.Page<M.Changeset>> {
     v.id("repoID", repoID);
     const o = checkStateList(options, STATES, PAGE_KINDS.changesets);
+    mustFit(`repo ${repoID}`, repoID);
     const page = await listItems<ChangesetRow>(this.#c, K, repoID, o);
     const items = page.items.map(toChangeset);
     return page.nextCursor ? { items, nextCursor: page.nextCursor } : { items };
@@ -194,6 +204,7 @@ export class PgChangesets implements ChangesetsStore {
 
   async counts(repoID: number): Promise<M.StateCounts> {
     v.id("repoID", repoID);
+    mustFit(`repo ${repoID}`, repoID);
     return countStates(this.#c, K, repoID, STATES);
   }
 }

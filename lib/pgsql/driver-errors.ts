@@ -1,7 +1,8 @@
 /**
  * One place for the mapping of driver and server errors (postgres.js and pg report the same SQLSTATE
  * `code`s and socket error codes) to StoreError. Messages name the server, never the password, and
- * say what to do; the original error is the cause.
+ * say what to do. The cause is a copy of the driver error without the statement's parameters, which
+ * postgres.js attaches to its errors and which may hold a token or a password hash.
  */
 import { StoreError } from "../errors.ts";
 
@@ -15,7 +16,7 @@ export function toStoreError(e: unknown, location: string): StoreError {
   const err = e as { code?: unknown; message?: unknown; constraint_name?: unknown; constraint?: unknown };
   const code = typeof err.code === "string" ? err.code : "";
   const msg = typeof err.message === "string" ? err.message : String(e);
-  const opts = { cause: e };
+  const opts = { cause: withoutParameters(e, msg, code) };
   if (code === "23505") return new StoreError("already_exists", `already exists (${String(err.constraint_name ?? err.constraint ?? "unique constraint")})`, opts);
   if (code === "23503") return new StoreError("not_found", `a referenced record does not exist (${String(err.constraint_name ?? err.constraint ?? "foreign key")})`, opts);
   if (code === "40001" || code === "40P01") {
@@ -36,4 +37,19 @@ export function toStoreError(e: unknown, location: string): StoreError {
   }
   if (code.startsWith("22") || code === "23514" || code === "23502") return new StoreError("invalid_input", `rejected by the database: ${msg}`, opts);
   return new StoreError("internal", `PostgreSQL error${code ? ` ${code}` : ""}: ${msg}`, opts);
+}
+
+/** The driver error's diagnostic fields, as a new Error: never its query, parameters or arguments. */
+function withoutParameters(e: unknown, message: string, code: string): Error {
+  if (!(e instanceof Error)) return new Error(message);
+  const copy = new Error(message);
+  copy.name = e.name;
+  copy.stack = e.stack;
+  // Not "detail": for a check violation it holds the whole failing row.
+  const fields = ["severity", "hint", "routine", "schema_name", "table_name", "column_name", "constraint_name", "constraint", "errno", "address", "port"];
+  const src = e as unknown as Record<string, unknown>;
+  const dst = copy as unknown as Record<string, unknown>;
+  if (code) dst.code = code;
+  for (const f of fields) if (src[f] !== undefined) dst[f] = src[f];
+  return copy;
 }

@@ -84,6 +84,8 @@ export class PgInvites implements InvitesStore {
 
   async list(): Promise<M.Invite[]> {
     const rows = await this.#c.query<InviteRow>(`SELECT ${COLS} FROM invites ORDER BY email_lower`);
-    return rows.map(toInvite);
+    // The fs order exactly (code units of the lower-cased address), where it differs from UTF-8 bytes.
+    const key = (r: InviteRow) => r.email.toLowerCase();
+    return rows.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)).map(toInvite);
   }
 }

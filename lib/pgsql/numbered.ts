@@ -14,6 +14,7 @@ import { notFound, type StoreError } from "../errors.ts";
 import { encodeCursor } from "../cursor.ts";
 import type { CheckedPage } from "../input/threads.ts";
 import type { PgCtx } from "./context.ts";
+import { storable } from "./repos-list.ts";
 
 /** The tables of one kind of item. */
 export interface Kind {
@@ -25,6 +26,11 @@ export interface Kind {
 }
 
 export const what = (k: Kind, repoID: number, n: number): string => `${k.noun} ${n} of repo ${repoID}`;
+
+/** not_found for `name` when an ID is beyond the integer columns (nothing has it), before any statement. */
+export function mustFit(name: string, ...ids: number[]): void {
+  if (!ids.every(storable)) throw notFound(name);
+}
 
 /**
  * CTEs `u` and `r` (the author and repo $1, locked against deletion until commit; empty when missing)

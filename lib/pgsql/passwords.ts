@@ -9,8 +9,7 @@ import type * as M from "../model.ts";
 import type { PasswordsStore } from "../stores.ts";
 import { isStoreError, notFound } from "../errors.ts";
 import * as v from "../validate.ts";
-import { toBase64 } from "../base64.ts";
-import { hashPassword, needsRehash, PBKDF2_ITERATIONS, randomToken, sha256Hex, verifyPassword } from "../secrets.ts";
+import { decoyPasswordHash, hashPassword, needsRehash, randomToken, sha256Hex, verifyPassword } from "../secrets.ts";
 import { checkReset, checkResetOptions } from "../input/passwords.ts";
 import type { PgCtx } from "./context.ts";
 
@@ -51,7 +50,7 @@ class PgPasswords implements PasswordsStore {
     const pw = v.password("password", password);
     const [row] = await this.#c.query<{ hash: string }>(SQL_HASH, [uid]);
     // Without a password, verify against a decoy: a missing user costs as long as a wrong password.
-    const ok = await verifyPassword(pw, row?.hash ?? decoyHash());
+    const ok = await verifyPassword(pw, row?.hash ?? decoyPasswordHash());
     if (!row || !ok) return false;
     if (needsRehash(row.hash)) await this.#upgrade(uid, pw, row.hash);
     return true;
@@ -108,13 +107,6 @@ async function userMustExist(uid: number, p: Promise<unknown>): Promise<void> {
   }
 }
 
-let decoy: string | undefined;
-
-/** A well-formed hash at today's cost that no password matches (its digest is random bytes). */
-function decoyHash(): string {
-  const b64 = (n: number) => toBase64(crypto.getRandomValues(new Uint8Array(n))).replace(/=+$/, "");
-  return (decoy ??= `$pbkdf2-sha256$i=${PBKDF2_ITERATIONS}$${b64(16)}$${b64(32)}`);
-}
 
 export function makePasswords(ctx: PgCtx): PasswordsStore {
   return new PgPasswords(ctx);

@@ -9,6 +9,7 @@ import { isStoreError, notFound } from "../errors.ts";
 import * as v from "../validate.ts";
 import { checkConfig } from "../input/repo-configs.ts";
 import type { PgCtx } from "./context.ts";
+import { storable } from "./repos-list.ts";
 
 export function makeRepoConfigs(ctx: PgCtx): RepoConfigsStore {
   return new PgRepoConfigs(ctx);
@@ -24,6 +25,7 @@ export class PgRepoConfigs implements RepoConfigsStore {
   /** No repo row: not_found; a repo without a config row: {}. */
   async get(repoID: number): Promise<M.RepoConfig> {
     v.id("repoID", repoID);
+    if (!storable(repoID)) throw notFound(`repo ${repoID}`);
     const [row] = await this.#c.query<{ config: string | null }>(
       "SELECT c.config FROM repos r LEFT JOIN repo_configs c ON c.repo_id = r.id WHERE r.id = $1",
       [repoID],
@@ -36,6 +38,7 @@ export class PgRepoConfigs implements RepoConfigsStore {
   async put(repoID: number, config: M.RepoConfig): Promise<void> {
     v.id("repoID", repoID);
     const json = checkConfig(config);
+    if (!storable(repoID)) throw notFound(`repo ${repoID}`);
     try {
       await this.#c.query(
         `INSERT INTO repo_configs (repo_id, config) VALUES ($1, $2)

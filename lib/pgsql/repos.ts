@@ -10,7 +10,7 @@ import { alreadyExists, isStoreError, notFound } from "../errors.ts";
 import * as v from "../validate.ts";
 import { checkNewRepo, checkRepoUpdate, repoName } from "../input/repos.ts";
 import type { PgCtx } from "./context.ts";
-import { listRepos, REPO_COLUMNS, type RepoRow, toRepo } from "./repos-list.ts";
+import { listRepos, REPO_COLUMNS, type RepoRow, storable, toRepo } from "./repos-list.ts";
 
 export function makeRepos(ctx: PgCtx): ReposStore {
   return new PgRepos(ctx);
@@ -50,6 +50,7 @@ export class PgRepos implements ReposStore {
 
   async get(id: number): Promise<M.Repo> {
     v.id("id", id);
+    if (!storable(id)) throw notFound(`repo ${id}`);
     const [row] = await this.#c.query<RepoRow>(`SELECT ${REPO_COLUMNS} FROM repos WHERE id = $1`, [id]);
     if (!row) throw notFound(`repo ${id}`);
     return toRepo(row);
@@ -68,6 +69,7 @@ export class PgRepos implements ReposStore {
   async update(id: number, update: M.RepoUpdate): Promise<M.Repo> {
     v.id("id", id);
     const u = checkRepoUpdate(update);
+    if (!storable(id)) throw notFound(`repo ${id}`);
     const [row] = await this.#c.query<RepoRow>(
       `UPDATE repos SET
          description = COALESCE($2::text, description),
@@ -90,6 +92,7 @@ export class PgRepos implements ReposStore {
 
   async delete(id: number): Promise<void> {
     v.id("id", id);
+    if (!storable(id)) throw notFound(`repo ${id}`);
     const rows = await this.#c.query("DELETE FROM repos WHERE id = $1 RETURNING id", [id]);
     if (rows.length === 0) throw notFound(`repo ${id}`);
   }

@@ -11,7 +11,7 @@ import * as v from "../validate.ts";
 import type { PgCtx } from "./context.ts";
 import { checkComment, checkNewThread, checkPage, checkStateList, checkThreadUpdate, PAGE_KINDS } from "../input/threads.ts";
 import {
-  appendEvents, children, claimNumber, countStates, createItem, getItem, listEvents, listItems, lockItem, missing,
+  appendEvents, children, claimNumber, mustFit, what, countStates, createItem, getItem, listEvents, listItems, lockItem, missing,
   type Kind, type NewEvent,
 } from "./numbered.ts";
 
@@ -86,6 +86,8 @@ export class PgThreads implements ThreadsStore {
   async create(repoID: number, thread: M.NewThread): Promise<M.Thread> {
     v.id("repoID", repoID);
     const t = checkNewThread(thread);
+    mustFit(`user ${t.authorUID}`, t.authorUID);
+    mustFit(`repo ${repoID}`, repoID);
     const ref = t.codeRef && JSON.stringify(t.codeRef);
     const row = await createItem<ThreadRow>(this.#c, repoID, t.authorUID, CREATE, [repoID, t.authorUID, t.title, this.#c.now(), ref, t.body]);
     return toThread(row);
@@ -94,6 +96,7 @@ export class PgThreads implements ThreadsStore {
   async get(repoID: number, number: number): Promise<M.Thread> {
     v.id("repoID", repoID);
     v.id("number", number);
+    mustFit(what(K, repoID, number), repoID, number);
     return toThread(await getItem<ThreadRow>(this.#c, K, repoID, number));
   }
 
@@ -101,6 +104,8 @@ export class PgThreads implements ThreadsStore {
     v.id("repoID", repoID);
     v.id("number", number);
     const u = checkThreadUpdate(update);
+    mustFit(`user ${u.actorUID}`, u.actorUID);
+    mustFit(what(K, repoID, number), repoID, number);
     return this.#c.tx(async (q) => {
       const old = await lockItem<ThreadRow>(q, K, repoID, number, u.actorUID);
       const now = this.#c.now();
@@ -128,6 +133,8 @@ export class PgThreads implements ThreadsStore {
     v.id("repoID", repoID);
     v.id("number", number);
     const c = checkComment(comment);
+    mustFit(`user ${c.authorUID}`, c.authorUID);
+    mustFit(what(K, repoID, number), repoID, number);
     const [row] = await this.#c.query<CommentRow>(ADD_COMMENT, [repoID, number, c.authorUID, c.body, this.#c.now()]);
     if (!row) throw await missing(this.#c.sql, K, repoID, number, c.authorUID);
     return toComment(row);
@@ -137,6 +144,7 @@ export class PgThreads implements ThreadsStore {
     v.id("repoID", repoID);
     v.id("number", number);
     const pg = checkPage(options, PAGE_KINDS.comments);
+    mustFit(what(K, repoID, number), repoID, number);
     const page = await children<CommentRow>(this.#c, K, "thread_comments", COMMENT_COLS, repoID, number, pg);
     const items = page.items.map(toComment);
     return page.nextCursor ? { items, nextCursor: page.nextCursor } : { items };
@@ -145,12 +153,14 @@ export class PgThreads implements ThreadsStore {
   async listEvents(repoID: number, number: number): Promise<M.IssueEvent[]> {
     v.id("repoID", repoID);
     v.id("number", number);
+    mustFit(what(K, repoID, number), repoID, number);
     return listEvents(this.#c, K, repoID, number);
   }
 
   async list(repoID: number, options: M.ThreadListOptions = {}): Promise<M.Page<M.Thread>> {
     v.id("repoID", repoID);
     const o = checkStateList(options, STATES, PAGE_KINDS.threads);
+    mustFit(`repo ${repoID}`, repoID);
     const page = await listItems<ThreadRow>(this.#c, K, repoID, o);
     const items = page.items.map(toThread);
     return page.nextCursor ? { items, nextCursor: page.nextCursor } : { items };
@@ -158,6 +168,7 @@ export class PgThreads implements ThreadsStore {
 
   async counts(repoID: number): Promise<{ open: number; closed: number }> {
     v.id("repoID", repoID);
+    mustFit(`repo ${repoID}`, repoID);
     return countStates(this.#c, K, repoID, STATES);
   }
 }

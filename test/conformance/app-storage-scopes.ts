@@ -89,6 +89,16 @@ export function appStorageScopes(it: It): void {
     await rejects(st.exists(s, "k"), "not_found");
     await rejects(st.list(s), "not_found");
     assert.equal(await st.list({ app: "ci", bucket: "cache" }), [], "nothing was written to the global scope");
+    // A repo ID no repo can have (beyond 32 bits) is a missing repo too, after the other checks.
+    const big: StorageScope = { app: "ci", repoID: 2 ** 31, bucket: "cache" };
+    await rejects(st.get(big, "k"), "not_found");
+    await rejects(st.put(big, "k", b(1)), "not_found");
+    await rejects(st.putNoOverwrite(big, "k", b(1)), "not_found");
+    await rejects(st.delete(big, "k"), "not_found");
+    await rejects(st.deleteBucket(big), "not_found");
+    await rejects(st.exists(big, "k"), "not_found");
+    await rejects(st.list(big), "not_found");
+    await rejects(st.put(big, "", b(1)), "invalid_input", "key");
   });
 
   it("scopes with and without a repo, and of different repos, are distinct", async ({ stores }) => {

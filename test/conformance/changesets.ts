@@ -65,6 +65,26 @@ export default function changesets(make: Factory) {
     await rejects(stores.changesets.get(repo, 0), "invalid_input", "number");
   });
 
+  it("repo IDs, numbers and UIDs beyond 32 bits name nothing: not_found, for every method", async ({ stores }) => {
+    const { alice, repo, cs } = await setup(stores);
+    await stores.changesets.create(repo, cs("t"));
+    const big = 2 ** 31;
+    await rejects(stores.changesets.create(big, cs("t")), "not_found");
+    await rejects(stores.changesets.create(repo, cs("t", big)), "not_found");
+    await rejects(stores.changesets.get(big, 1), "not_found");
+    await rejects(stores.changesets.get(repo, big), "not_found");
+    await rejects(stores.changesets.update(repo, big, { actorUID: alice, state: "merged" }), "not_found");
+    await rejects(stores.changesets.update(repo, 1, { actorUID: big, state: "merged" }), "not_found");
+    await rejects(stores.changesets.addReview(repo, big, { authorUID: alice, body: "r" }), "not_found");
+    await rejects(stores.changesets.addReview(repo, 1, { authorUID: big, body: "r" }), "not_found");
+    await rejects(stores.changesets.listReviews(big, 1), "not_found");
+    await rejects(stores.changesets.listEvents(repo, big), "not_found");
+    await rejects(stores.changesets.list(big), "not_found");
+    await rejects(stores.changesets.counts(big), "not_found");
+    assert.is((await stores.changesets.get(repo, 1)).state, "open");
+    assert.is((await stores.changesets.create(repo, cs("t"))).number, 2);
+  });
+
   it("update() records renamed and updated events, one per changed field, in order", async ({ stores, clock }) => {
     const { alice, bob, repo, cs } = await setup(stores);
     await stores.changesets.create(repo, cs("Old"));

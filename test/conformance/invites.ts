@@ -109,6 +109,11 @@ export default function invites(make: Factory) {
     const long = `${"x".repeat(200)}@example.com`;
     await stores.invites.createOrUpdate({ email: long });
     assert.is((await stores.invites.list()).at(-1)!.email, long);
+    // Code unit order, as JavaScript compares strings: an address beyond the BMP (a surrogate pair,
+    // U+D835...) sorts before U+FF41, though its UTF-8 bytes sort after.
+    await stores.invites.createOrUpdate({ email: "\uFF41@example.com" });
+    await stores.invites.createOrUpdate({ email: "\u{1D4B6}@example.com" });
+    assert.equal((await stores.invites.list()).slice(-2).map((i) => i.email), ["\u{1D4B6}@example.com", "\uFF41@example.com"]);
   });
 
   it("createOrUpdate() validates every field and names it", async ({ stores }) => {

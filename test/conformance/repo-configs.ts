@@ -48,6 +48,10 @@ export default function repoConfigs(make: Factory) {
     await rejects(stores.repoConfigs.put(r.id, { a: 2 }), "not_found");
     await rejects(stores.repoConfigs.get(0), "invalid_input", "repoID");
     await rejects(stores.repoConfigs.put(-1, {}), "invalid_input", "repoID");
+    // An ID no repo can have (beyond 32 bits) is a missing repo too.
+    await rejects(stores.repoConfigs.get(2 ** 31), "not_found");
+    await rejects(stores.repoConfigs.put(2 ** 40, { a: 1 }), "not_found");
+    await rejects(stores.repoConfigs.put(2 ** 40, { a: undefined }), "invalid_input", "config.a");
   });
 
   it("put() accepts only a JSON object and names the bad value", async ({ stores }) => {

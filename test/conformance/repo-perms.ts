@@ -72,6 +72,20 @@ export default function repoPerms(make: Factory) {
     await rejects(stores.repoPerms.listRepos(alice + 100), "not_found");
   });
 
+  it("IDs no repo or user can have (beyond 32 bits) are missing ones, for every method", async ({ stores }) => {
+    const { alice, a } = await setup(stores);
+    const big = 2 ** 31;
+    await rejects(stores.repoPerms.grant(big, alice, "read"), "not_found");
+    await rejects(stores.repoPerms.grant(a, big, "read"), "not_found");
+    await rejects(stores.repoPerms.revoke(big, alice), "not_found");
+    await rejects(stores.repoPerms.revoke(a, big), "not_found");
+    assert.is(await stores.repoPerms.get(big, alice), null);
+    assert.is(await stores.repoPerms.get(a, 2 ** 40), null);
+    await rejects(stores.repoPerms.listUsers(big), "not_found");
+    await rejects(stores.repoPerms.listRepos(big), "not_found");
+    assert.equal(await stores.repoPerms.listUsers(a), []);
+  });
+
   it("every method validates its input and names the field", async ({ stores }) => {
     const { alice, a } = await setup(stores);
     await rejects(stores.repoPerms.grant(a, alice, "owner" as never), "invalid_input", "level");

@@ -117,6 +117,12 @@ export default function repoStatuses(make: Factory) {
     const r = await stores.repos.create({ uri: "github.com/a/b" });
     await rejects(stores.repoStatuses.create(r.id, C1, { context: "ci", state: "success", creatorUID: 999 }), "not_found");
     assert.equal(await stores.repoStatuses.list(r.id, C1), []);
+    // IDs no repo or user can have (beyond 32 bits) are missing ones too.
+    await rejects(stores.repoStatuses.create(2 ** 31, C1, { context: "ci", state: "success" }), "not_found");
+    await rejects(stores.repoStatuses.create(r.id, C1, { context: "ci", state: "success", creatorUID: 2 ** 31 }), "not_found");
+    await rejects(stores.repoStatuses.list(2 ** 40, C1), "not_found");
+    await rejects(stores.repoStatuses.combined(2 ** 40, C1), "not_found");
+    assert.equal(await stores.repoStatuses.list(r.id, C1), []);
   });
 
   it("concurrent creates: one status per context, every context kept", async ({ stores, clock }) => {

@@ -120,6 +120,12 @@ export default function repos(make: Factory) {
     assert.equal(await stores.repos.get(a.id), u2);
     await rejects(stores.repos.update(a.id, { pushedAt: "2025-01-01" } as never), "invalid_input", "pushedAt");
     await rejects(stores.repos.update(a.id, { updatedAt: new Date(NaN) }), "invalid_input", "updatedAt");
+    // Years outside 1000-9999 do not round-trip through every driver: refused on every backend.
+    await rejects(stores.repos.update(a.id, { pushedAt: new Date("0099-01-01T00:00:00Z") }), "invalid_input", "pushedAt");
+    await rejects(stores.repos.update(a.id, { pushedAt: new Date("+010000-01-01T00:00:00Z") }), "invalid_input", "pushedAt");
+    // An unpaired surrogate is not text: refused, not silently replaced by U+FFFD.
+    await rejects(stores.repos.update(a.id, { description: "bad \uD800 half" }), "invalid_input", "description");
+    await rejects(stores.repos.create({ uri: "example.com/\uDC00" }), "invalid_input", "uri");
   });
 
   it("update() makes a repo private or public; both at once is invalid_input", async ({ stores }) => {
@@ -203,6 +209,14 @@ export default function repos(make: Factory) {
     assert.equal((await stores.threads.list(b.id)).items, []);
     assert.equal((await stores.changesets.list(b.id)).items, []);
     assert.equal(await stores.threads.counts(b.id), { open: 0, closed: 0 });
+  });
+
+  it("an ID no repo can have (beyond 32 bits) is not_found, not invalid", async ({ stores }) => {
+    const big = 2 ** 31;
+    await rejects(stores.repos.get(big), "not_found");
+    await rejects(stores.repos.update(big, { description: "x" }), "not_found");
+    await rejects(stores.repos.delete(big), "not_found");
+    await rejects(stores.repos.update(2 ** 40, { private: "x" as never }), "invalid_input", "private");
   });
 
   it("create() of one URI by many callers at once: exactly one wins", async ({ stores }) => {

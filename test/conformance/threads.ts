@@ -89,6 +89,26 @@ export default function threads(make: Factory) {
     await rejects(stores.threads.get(-1, 1), "invalid_input", "repoID");
   });
 
+  it("repo IDs, numbers and UIDs beyond 32 bits name nothing: not_found, for every method", async ({ stores }) => {
+    const { alice, repo } = await setup(stores);
+    await stores.threads.create(repo, { title: "t", body: "b", authorUID: alice });
+    const big = 2 ** 31;
+    await rejects(stores.threads.create(big, { title: "t", body: "b", authorUID: alice }), "not_found");
+    await rejects(stores.threads.create(repo, { title: "t", body: "b", authorUID: big }), "not_found");
+    await rejects(stores.threads.get(big, 1), "not_found");
+    await rejects(stores.threads.get(repo, big), "not_found");
+    await rejects(stores.threads.update(repo, big, { actorUID: alice, state: "closed" }), "not_found");
+    await rejects(stores.threads.update(repo, 1, { actorUID: big, state: "closed" }), "not_found");
+    await rejects(stores.threads.addComment(repo, big, { authorUID: alice, body: "c" }), "not_found");
+    await rejects(stores.threads.addComment(repo, 1, { authorUID: big, body: "c" }), "not_found");
+    await rejects(stores.threads.listComments(big, 1), "not_found");
+    await rejects(stores.threads.listEvents(repo, big), "not_found");
+    await rejects(stores.threads.list(big), "not_found");
+    await rejects(stores.threads.counts(big), "not_found");
+    assert.equal((await stores.threads.get(repo, 1)).commentCount, 1);
+    assert.is((await stores.threads.create(repo, { title: "t", body: "b", authorUID: alice })).number, 2);
+  });
+
   it("update() renames with a renamed event holding the old and new title", async ({ stores, clock }) => {
     const { alice, bob, repo } = await setup(stores);
     await stores.threads.create(repo, { title: "Old", body: "b", authorUID: alice });
