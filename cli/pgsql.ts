@@ -1,8 +1,8 @@
 /**
- * `src pgsql ...`: the PostgreSQL schema, one lib/migrate.ts call per command. The database comes
+ * `src pgsql ...`: the PostgreSQL schema, one lib/adapters/pg-migrate.ts call per command. The database comes
  * from DATABASE_URL / PG* (lib/pgsql/settings.ts); output names it by its password-free `location`.
  */
-import { createDatabase, migrateDown, migrateUp, migrationStatus, truncateStores, type MigrateOptions, type MigrationStatus } from "../lib/migrate.ts";
+import { createDatabase, migrateDown, migrateUp, migrationStatus, truncateStores, type MigrateOptions, type MigrationStatus } from "../lib/adapters/pg-migrate.ts";
 import { pgSettings } from "../lib/pgsql/settings.ts";
 import { confirmDeletion } from "./confirm.ts";
 import { table } from "./output.ts";
@@ -76,7 +76,7 @@ function statusSummary(st: MigrationStatus): string {
   return "up to date";
 }
 
-/** The settings come from the process environment, read by lib/migrate.ts itself. */
+/** The settings come from the process environment, read by lib/adapters/pg-migrate.ts itself. */
 function options(): MigrateOptions {
   return { env: process.env };
 }

@@ -14,7 +14,7 @@ import postgres from "postgres";
 import { isDeno } from "./support/disk-fs.ts";
 import { repoRoot } from "./support/spawn.ts";
 import { pgServer, pgUrl, type PgServer } from "./support/pg-server.ts";
-import { migrateUp, migrationFiles } from "../lib/migrate.ts";
+import { migrateUp, migrationFiles } from "../lib/adapters/pg-migrate.ts";
 
 const MIGRATIONS = migrationFiles().map((f) => f.name);
 

@@ -9,7 +9,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import postgres from "postgres";
-import { migrationFiles, migrationStatus } from "../lib/migrate.ts";
+import { migrationFiles, migrationStatus } from "../lib/adapters/pg-migrate.ts";
 import { pgServer, startEmbeddedServer, type PgServer } from "./support/pg-server.ts";
 import { ensureTemplate, freshDatabase, templateName } from "./support/pg-db.ts";
 import { emit, startChild } from "./support/spawn.ts";

@@ -7,7 +7,7 @@ import * as assert from "uvu/assert";
 import { cpSync, mkdtempSync, rmSync, writeFileSync, appendFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createDatabase, DEFAULT_DIR, migrateDown, migrateUp, migrationFiles, migrationStatus, truncateStores } from "../lib/migrate.ts";
+import { createDatabase, DEFAULT_DIR, migrateDown, migrateUp, migrationFiles, migrationStatus, truncateStores } from "../lib/adapters/pg-migrate.ts";
 import { CHECKSUMS_TABLE, MIGRATIONS, MIGRATIONS_TABLE, STORE_TABLES } from "../lib/pgsql/schema.ts";
 import { openStore } from "../lib/mod.ts";
 import { connectPostgres } from "../lib/adapters/postgres.ts";

@@ -4,7 +4,7 @@
  * The template `srcstore_tpl_<12 hex>` is named after a sha256 over the names and contents of
  * migrations/*.sql, so a changed migration gets a new template. It is built once per server, by
  * whichever test process (Node or Deno) asks first: under an advisory lock in the maintenance
- * database, as `<tpl>_building`, migrated with lib/migrate.ts, then closed to connections and
+ * database, as `<tpl>_building`, migrated with lib/adapters/pg-migrate.ts, then closed to connections and
  * renamed, so it appears complete or not at all. Nobody connects to it afterwards (CREATE DATABASE
  * ... TEMPLATE fails while anyone is connected to the template).
  *
@@ -16,7 +16,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import postgres from "postgres";
-import { DEFAULT_DIR, migrateUp } from "../../lib/migrate.ts";
+import { DEFAULT_DIR, migrateUp } from "../../lib/adapters/pg-migrate.ts";
 import { pgUrl, type PgServer } from "./pg-server.ts";
 
 export interface FreshDatabase {

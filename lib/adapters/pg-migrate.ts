@@ -1,6 +1,7 @@
 /**
- * Migrations for the CLI and tests (never imported by the runtime store, which only checks the
- * version): node-pg-migrate applies migrations/*.sql through `pg`, and this module adds what it
+ * Migrations for the CLI, tests and release pipelines. Never imported by the runtime store, which only
+ * checks the version; an adapter because it binds node-pg-migrate, pg and the file system.
+ * node-pg-migrate applies migrations/*.sql through `pg`, and this module adds what it
  * lacks: sha256 checksums of applied files, a status report, drop to nothing, truncate, and
  * creation of the database. Every step that reads or changes the migration state runs under
  * node-pg-migrate's own advisory lock, so concurrent `create`s (and any other node-pg-migrate run)
@@ -12,10 +13,10 @@ import { readdirSync, readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
-import { StoreError } from "./errors.ts";
-import { pgSettings, type Env, type PgSettings } from "./pgsql/settings.ts";
-import { toStoreError } from "./pgsql/driver-errors.ts";
-import { CHECKSUMS_TABLE, MIGRATIONS_TABLE, STORE_TABLES } from "./pgsql/schema.ts";
+import { StoreError } from "../errors.ts";
+import { pgSettings, type Env, type PgSettings } from "../pgsql/settings.ts";
+import { toStoreError } from "../pgsql/driver-errors.ts";
+import { CHECKSUMS_TABLE, MIGRATIONS_TABLE, STORE_TABLES } from "../pgsql/schema.ts";
 
 export interface MigrateOptions {
   /** A postgres:// URL; default: DATABASE_URL / PG* from `env`. */
@@ -45,7 +46,7 @@ export interface MigrationStatus {
   unknown: string[];
 }
 
-export const DEFAULT_DIR = fileURLToPath(new URL("../migrations/", import.meta.url));
+export const DEFAULT_DIR = fileURLToPath(new URL("../../migrations/", import.meta.url));
 
 /** The migration files of `dir`, in node-pg-migrate's order (numeric prefix, then name). */
 export function migrationFiles(dir = DEFAULT_DIR): MigrationFile[] {
