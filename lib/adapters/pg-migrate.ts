@@ -16,6 +16,7 @@ import { join } from "node:path";
 import { StoreError } from "../errors.ts";
 import { pgSettings, type Env, type PgSettings } from "../pgsql/settings.ts";
 import { toStoreError } from "../pgsql/driver-errors.ts";
+import { tlsOptions, usesTls } from "./postgres.ts";
 import { CHECKSUMS_TABLE, MIGRATIONS_TABLE, STORE_TABLES } from "../pgsql/schema.ts";
 
 export interface MigrateOptions {
@@ -61,7 +62,7 @@ export function migrationFiles(dir = DEFAULT_DIR): MigrationFile[] {
 
 /** Applied, pending and changed migrations. */
 export async function migrationStatus(opts: MigrateOptions = {}): Promise<MigrationStatus> {
-  return withClient(opts, (c, s) => readStatus(c, s, migrationFiles(opts.dir)));
+  return withClient(settingsOf(opts), (c, s) => readStatus(c, s, migrationFiles(opts.dir)));
 }
 
 /**
@@ -70,7 +71,7 @@ export async function migrationStatus(opts: MigrateOptions = {}): Promise<Migrat
  */
 export async function migrateUp(opts: MigrateOptions = {}): Promise<string[]> {
   const files = migrationFiles(opts.dir);
-  return withClient(opts, (c, s) => locked(c, async () => {
+  return withClient(settingsOf(opts), (c, s) => locked(c, async () => {
     refuseUntrusted(await readStatus(c, s, files));
     const ran = await run(c, s, opts.dir ?? DEFAULT_DIR, "up");
     // Also records files a run killed between its commit and this step left unrecorded.
@@ -87,7 +88,7 @@ export async function migrateUp(opts: MigrateOptions = {}): Promise<string[]> {
  */
 export async function migrateDown(opts: MigrateOptions = {}): Promise<string[]> {
   const files = migrationFiles(opts.dir);
-  return withClient(opts, (c, s) => locked(c, async () => {
+  return withClient(settingsOf(opts), (c, s) => locked(c, async () => {
     const st = await readStatus(c, s, files);
     refuseUntrusted(st);
     const ran = st.applied.length > 0 ? await run(c, s, opts.dir ?? DEFAULT_DIR, "down") : [];
@@ -99,7 +100,7 @@ export async function migrateDown(opts: MigrateOptions = {}): Promise<string[]> 
 /** Empties every store table in one statement, restarting IDs; keeps the schema and migrations. */
 export async function truncateStores(opts: MigrateOptions = {}): Promise<string[]> {
   const files = migrationFiles(opts.dir);
-  return withClient(opts, (c, s) => locked(c, async () => {
+  return withClient(settingsOf(opts), (c, s) => locked(c, async () => {
     const st = await readStatus(c, s, files);
     refuseUntrusted(st);
     if (st.pending.length > 0) {
@@ -116,11 +117,11 @@ export async function truncateStores(opts: MigrateOptions = {}): Promise<string[
  */
 export async function createDatabase(opts: MigrateOptions = {}): Promise<boolean> {
   const s = settingsOf(opts);
+  const server = s.location.slice(0, s.location.lastIndexOf("/"));
   let lastError: StoreError | undefined;
-  for (const maintenance of ["postgres", "template1"]) {
-    if (maintenance === s.database) continue;
+  for (const maintenance of ["postgres", "template1"].filter((d) => d !== s.database)) {
     try {
-      return await withClient({ ...opts, databaseUrl: undefined }, async (c) => {
+      return await withClient({ ...s, database: maintenance, location: `${server}/${maintenance}` }, async (c) => {
         const found = await c.query("SELECT 1 FROM pg_database WHERE datname = $1", [s.database]);
         if (found.rowCount) return false;
         try {
@@ -132,10 +133,10 @@ export async function createDatabase(opts: MigrateOptions = {}): Promise<boolean
           if (code === "42P04" || code === "23505") return false;
           throw e;
         }
-      }, { ...s, database: maintenance, location: s.location });
+      });
     } catch (e) {
       lastError = e instanceof StoreError ? e : toStoreError(e, s.location);
-      if (!/does not exist/.test(lastError.message)) throw lastError;
+      if ((lastError.cause as { code?: unknown } | undefined)?.code !== "3D000") throw lastError; // else: try the next one
     }
   }
   throw lastError ?? new StoreError("unavailable", `no maintenance database to create ${s.database} from`);
@@ -150,8 +151,7 @@ function settingsOf(opts: MigrateOptions): PgSettings {
 
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
-async function withClient<T>(opts: MigrateOptions, fn: (c: pg.Client, s: PgSettings) => Promise<T>, settings?: PgSettings): Promise<T> {
-  const s = settings ?? settingsOf(opts);
+async function withClient<T>(s: PgSettings, fn: (c: pg.Client, s: PgSettings) => Promise<T>): Promise<T> {
   const c = await connect(s);
   try {
     return await fn(c, s);
@@ -164,12 +164,8 @@ async function withClient<T>(opts: MigrateOptions, fn: (c: pg.Client, s: PgSetti
 
 /** libpq's sslmode for `pg`, which cannot fall back by itself: allow and prefer try both ways. */
 async function connect(s: PgSettings): Promise<pg.Client> {
-  const ca = s.sslrootcert ? readFileSync(s.sslrootcert, "utf8") : undefined;
-  const tls = s.sslmode === "verify-full" ? { rejectUnauthorized: true, ...(ca ? { ca } : {}) }
-    : s.sslmode === "verify-ca" ? { rejectUnauthorized: true, checkServerIdentity: () => undefined, ...(ca ? { ca } : {}) }
-    : { rejectUnauthorized: false };
-  const attempts = s.host.startsWith("/") || s.sslmode === "disable" ? [false]
-    : s.sslmode === "allow" ? [false, tls] : s.sslmode === "prefer" ? [tls, false] : [tls];
+  const tls = usesTls(s) ? tlsOptions(s) : false;
+  const attempts = !tls ? [false] : s.sslmode === "allow" ? [false, tls] : s.sslmode === "prefer" ? [tls, false] : [tls];
   let last: unknown;
   for (const ssl of attempts) {
     const c = new pg.Client({

@@ -33,7 +33,13 @@ export interface ConnectOptions {
 /** A pool from the environment (or `options.env`), its sessions in UTC. Ends with `close()`. */
 export function connectPostgres(options: ConnectOptions = {}): SqlPort {
   const s = pgSettings(options.env ?? (globalThis as { process?: { env: Env } }).process?.env ?? {});
-  const sql = postgres({
+  const sql = postgres(poolOptions(s, options.connectTimeoutSeconds));
+  return new PostgresPort(sql, sql, s.location, true, options.prepare ?? true);
+}
+
+/** The postgres.js options of `connectPostgres` for `s` (the benchmark's baseline pool uses them too). */
+export function poolOptions(s: PgSettings, connectTimeoutSeconds = 10): postgres.Options<{}> {
+  return {
     host: s.host,
     port: s.port,
     user: s.user,
@@ -41,12 +47,11 @@ export function connectPostgres(options: ConnectOptions = {}): SqlPort {
     database: s.database,
     ssl: sslOption(s),
     max: s.max,
-    connect_timeout: options.connectTimeoutSeconds ?? 10,
+    connect_timeout: connectTimeoutSeconds,
     idle_timeout: 60,
     onnotice: () => {},
     connection: { TimeZone: "UTC", application_name: "srcstore" },
-  });
-  return new PostgresPort(sql, sql, s.location, true, options.prepare ?? true);
+  };
 }
 
 /**
@@ -60,8 +65,21 @@ export function fromPostgres(sql: Sql, options: { location?: string; prepare?: b
 
 /** libpq's sslmode in postgres.js terms. verify-ca checks the chain but not the host name. */
 function sslOption(s: PgSettings): postgres.Options<{}>["ssl"] {
-  if (s.host.startsWith("/") || s.sslmode === "disable") return false;
+  if (!usesTls(s)) return false;
   if (s.sslmode === "allow" || s.sslmode === "prefer" || s.sslmode === "require") return s.sslmode;
+  return tlsOptions(s);
+}
+
+/** False for a Unix socket or sslmode=disable: no TLS is ever tried. */
+export const usesTls = (s: PgSettings): boolean => !s.host.startsWith("/") && s.sslmode !== "disable";
+
+/**
+ * The checks libpq's sslmode asks of a TLS connection (shared with the migration runner's `pg`):
+ * verify-full the chain and the host name, verify-ca the chain only (against PGSSLROOTCERT, or the
+ * system CAs), anything else encryption without verification.
+ */
+export function tlsOptions(s: PgSettings): { rejectUnauthorized: boolean; ca?: string; checkServerIdentity?: () => undefined } {
+  if (s.sslmode !== "verify-full" && s.sslmode !== "verify-ca") return { rejectUnauthorized: false };
   const ca = s.sslrootcert ? readFileSync(s.sslrootcert, "utf8") : undefined;
   return {
     rejectUnauthorized: true,
@@ -74,6 +92,15 @@ function describe(sql: Sql): string {
   const o = sql.options;
   return `postgres://${o.user}@${o.host.join(",")}:${o.port.join(",")}/${o.database}`;
 }
+
+const INT8 = 20;
+const isInt4 = (n: number): boolean => n >= -2_147_483_648 && n <= 2_147_483_647;
+
+/*
+ * IDs and numbers live in int4 columns, but callers may pass any safe integer. Left untyped, a value
+ * beyond int4 would take the column's type and fail to bind (22003); sent as int8 it compares unequal
+ * to every stored key instead, so a lookup of an ID nothing can have finds nothing, as on fs.
+ */
 
 /**
  * postgres.js 3.4 keeps the FATAL error of a session the server terminated (57P01 after
@@ -102,7 +129,8 @@ class PostgresPort implements SqlPort {
   }
 
   async query<R extends SqlRow = SqlRow>(text: string, params: readonly SqlValue[] = []): Promise<R[]> {
-    const once = () => this.#sql.unsafe(text, params as postgres.ParameterOrJSON<never>[], { prepare: this.#prepare });
+    const bound = params.map((p) => (typeof p === "number" && !isInt4(p) && Number.isInteger(p) ? this.#sql.typed(p, INT8) : p));
+    const once = () => this.#sql.unsafe(text, bound as postgres.ParameterOrJSON<never>[], { prepare: this.#prepare });
     try {
       try {
         return (await once()) as unknown as R[];

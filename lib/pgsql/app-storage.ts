@@ -5,15 +5,15 @@
  * get, put, putNoOverwrite, delete, exists and list are one statement each. Rows of a deleted repo go
  * with it (ON DELETE CASCADE), so a row found proves its repo exists: only an empty answer for a repo
  * scope needs a second look, at repos, to tell "repo not found" from "key not found" (or an empty
- * bucket). put and putNoOverwrite rely on the foreign key for a missing repo. deleteBucket is one
- * statement that also answers whether the repo exists.
+ * bucket). put and putNoOverwrite insert only with the scope's repo selected (or none, for the global
+ * scope), so a missing repo writes nothing. deleteBucket is one statement that also answers whether
+ * the repo exists.
  */
 import type * as M from "../model.ts";
 import type { AppStorageStore } from "../stores.ts";
-import { alreadyExists, isStoreError, notFound } from "../errors.ts";
+import { alreadyExists, notFound } from "../errors.ts";
 import { checkKey, checkScope, checkValue, type CheckedScope } from "../input/app-storage.ts";
 import type { PgCtx } from "./context.ts";
-import { storable } from "./repos-list.ts";
 
 const WHERE_KEY = "app = $1 AND repo_key = $2 AND bucket = $3 AND key = $4";
 const WHERE_BUCKET = "app = $1 AND repo_key = $2 AND bucket = $3";
@@ -22,9 +22,12 @@ const GET = `SELECT value FROM app_storage WHERE ${WHERE_KEY}`;
 const EXISTS = `SELECT 1 AS x FROM app_storage WHERE ${WHERE_KEY}`;
 const LIST = `SELECT key FROM app_storage WHERE ${WHERE_BUCKET} ORDER BY key`;
 const DELETE = `DELETE FROM app_storage WHERE ${WHERE_KEY} RETURNING 1 AS x`;
-const PUT = `INSERT INTO app_storage (app, repo_id, bucket, key, value) VALUES ($1, $2, $3, $4, $5)
-  ON CONFLICT (app, repo_key, bucket, key) DO UPDATE SET value = EXCLUDED.value`;
-const PUT_NEW = `INSERT INTO app_storage (app, repo_id, bucket, key, value) VALUES ($1, $2, $3, $4, $5)
+/** The row to insert: $2 NULL (global scope), or the repo $2 when it exists (else no row). */
+const NEW_ROW = `SELECT $1, r.id, $3, $4, $5 FROM (SELECT $2::int8 AS id) AS p LEFT JOIN repos r ON r.id = p.id
+  WHERE p.id IS NULL OR r.id IS NOT NULL`;
+const PUT = `INSERT INTO app_storage (app, repo_id, bucket, key, value) ${NEW_ROW}
+  ON CONFLICT (app, repo_key, bucket, key) DO UPDATE SET value = EXCLUDED.value RETURNING 1 AS x`;
+const PUT_NEW = `INSERT INTO app_storage (app, repo_id, bucket, key, value) ${NEW_ROW}
   ON CONFLICT (app, repo_key, bucket, key) DO NOTHING RETURNING 1 AS x`;
 const DELETE_BUCKET_GLOBAL = `DELETE FROM app_storage WHERE ${WHERE_BUCKET}`;
 /** The DELETE in WITH runs whether or not the outer query reads it. */
@@ -46,7 +49,6 @@ class PgAppStorage implements AppStorageStore {
   async get(scope: M.StorageScope, key: M.StorageKey): Promise<Uint8Array> {
     const s = checkScope(scope);
     const k = checkKey(key);
-    this.#mayExist(s);
     const rows = await this.#c.query<{ value: Uint8Array }>(GET, [s.app, repoKey(s), s.bucket, k]);
     if (rows.length === 0) {
       await this.#mustHaveRepo(s);
@@ -59,23 +61,23 @@ class PgAppStorage implements AppStorageStore {
     const s = checkScope(scope);
     const k = checkKey(key);
     const v = checkValue(value).slice(); // copied before any await: later changes by the caller don't count
-    this.#mayExist(s);
-    await this.#write(s, PUT, [s.app, s.repoID ?? null, s.bucket, k, v]);
+    const rows = await this.#c.query(PUT, [s.app, s.repoID ?? null, s.bucket, k, v]);
+    if (rows.length === 0) throw notFound(`repo ${s.repoID}`);
   }
 
   async putNoOverwrite(scope: M.StorageScope, key: M.StorageKey, value: Uint8Array): Promise<void> {
     const s = checkScope(scope);
     const k = checkKey(key);
     const v = checkValue(value).slice();
-    this.#mayExist(s);
-    const rows = await this.#write(s, PUT_NEW, [s.app, s.repoID ?? null, s.bucket, k, v]);
-    if (rows.length === 0) throw alreadyExists("key");
+    const rows = await this.#c.query(PUT_NEW, [s.app, s.repoID ?? null, s.bucket, k, v]);
+    if (rows.length > 0) return;
+    await this.#mustHaveRepo(s);
+    throw alreadyExists("key");
   }
 
   async delete(scope: M.StorageScope, key: M.StorageKey): Promise<void> {
     const s = checkScope(scope);
     const k = checkKey(key);
-    this.#mayExist(s);
     const rows = await this.#c.query(DELETE, [s.app, repoKey(s), s.bucket, k]);
     if (rows.length === 0) {
       await this.#mustHaveRepo(s);
@@ -85,7 +87,6 @@ class PgAppStorage implements AppStorageStore {
 
   async deleteBucket(scope: M.StorageScope): Promise<void> {
     const s = checkScope(scope);
-    this.#mayExist(s);
     const params = [s.app, repoKey(s), s.bucket];
     if (s.repoID === undefined) {
       await this.#c.query(DELETE_BUCKET_GLOBAL, params);
@@ -98,7 +99,6 @@ class PgAppStorage implements AppStorageStore {
   async exists(scope: M.StorageScope, key: M.StorageKey): Promise<boolean> {
     const s = checkScope(scope);
     const k = checkKey(key);
-    this.#mayExist(s);
     const rows = await this.#c.query(EXISTS, [s.app, repoKey(s), s.bucket, k]);
     if (rows.length > 0) return true;
     await this.#mustHaveRepo(s);
@@ -107,25 +107,9 @@ class PgAppStorage implements AppStorageStore {
 
   async list(scope: M.StorageScope): Promise<Uint8Array[]> {
     const s = checkScope(scope);
-    this.#mayExist(s);
     const rows = await this.#c.query<{ key: Uint8Array }>(LIST, [s.app, repoKey(s), s.bucket]);
     if (rows.length === 0) await this.#mustHaveRepo(s);
     return rows.map((r) => new Uint8Array(r.key));
-  }
-
-  /** An insert: a missing repo fails its foreign key (not_found), reported as the fs store does. */
-  async #write(s: CheckedScope, text: string, params: (string | number | null | Uint8Array)[]) {
-    try {
-      return await this.#c.query(text, params);
-    } catch (e) {
-      if (s.repoID !== undefined && isStoreError(e, "not_found")) throw notFound(`repo ${s.repoID}`);
-      throw e;
-    }
-  }
-
-  /** not_found for a repo ID beyond the column's range (no repo has it), before any statement. */
-  #mayExist(s: CheckedScope): void {
-    if (s.repoID !== undefined && !storable(s.repoID)) throw notFound(`repo ${s.repoID}`);
   }
 
   /** not_found unless the scope is global or its repo exists (after an empty answer only). */

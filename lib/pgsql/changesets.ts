@@ -13,7 +13,7 @@ import type { PgCtx } from "./context.ts";
 import { checkStateList, PAGE_KINDS } from "../input/threads.ts";
 import { checkChangesetUpdate, checkNewChangeset, checkNewReview } from "../input/changesets.ts";
 import {
-  appendEvents, children, claimNumber, mustFit, what, countStates, createItem, getItem, listEvents, listItems, lockItem, missing,
+  appendEvents, children, claimNumber, countStates, createItem, getItem, listEvents, listItems, lockItem, missing,
   type Kind, type NewEvent,
 } from "./numbered.ts";
 
@@ -69,8 +69,8 @@ const sameRev = (a: M.RevSpec, b: M.RevSpec) => a.branch === b.branch && a.commi
 /** $1 repo, $2 author, $3 title, $4 description, $5-$8 base branch and commit, head branch and commit, $9 now. */
 const CREATE = `WITH ${claimNumber(K, 2)},
   t AS (INSERT INTO changesets (${COLS})
-        SELECT $1::int, n.last, $3::text, $4::text, $2::int, $5::text, $6::text, $7::text, $8::text, 'open',
-               $9::timestamptz, $9::timestamptz, NULL, NULL, 0, 0 FROM n
+        SELECT r.id, n.last, $3::text, $4::text, u.uid, $5::text, $6::text, $7::text, $8::text, 'open',
+               $9::timestamptz, $9::timestamptz, NULL, NULL, 0, 0 FROM n, r, u
         RETURNING ${COLS})
   SELECT * FROM t`;
 
@@ -90,7 +90,7 @@ const ADD_REVIEW = `WITH u AS (SELECT uid FROM users WHERE uid = $3 FOR KEY SHAR
   t AS (UPDATE changesets SET review_count = review_count + 1, updated_at = $6
          WHERE repo_id = $1 AND number = $2 AND EXISTS (SELECT 1 FROM u) RETURNING repo_id, number, review_count)
   INSERT INTO changeset_reviews (repo_id, number, id, author_uid, body, comments, created_at)
-  SELECT t.repo_id, t.number, t.review_count, $3::int, $4::text, $5::text::jsonb, $6::timestamptz FROM t
+  SELECT t.repo_id, t.number, t.review_count, u.uid, $4::text, $5::text::jsonb, $6::timestamptz FROM t, u
   RETURNING ${REVIEW_COLS}`;
 
 export class PgChangesets implements ChangesetsStore {
@@ -103,8 +103,6 @@ export class PgChangesets implements ChangesetsStore {
   async create(repoID: number, changeset: M.NewChangeset): Promise<M.Changeset> {
     v.id("repoID", repoID);
     const c = checkNewChangeset(changeset);
-    mustFit(`user ${c.authorUID}`, c.authorUID);
-    mustFit(`repo ${repoID}`, repoID);
     const row = await createItem<ChangesetRow>(this.#c, repoID, c.authorUID, CREATE, [
       repoID, c.authorUID, c.title, c.description, c.base.branch, c.base.commitID, c.head.branch, c.head.commitID, this.#c.now(),
     ]);
@@ -114,7 +112,6 @@ export class PgChangesets implements ChangesetsStore {
   async get(repoID: number, number: number): Promise<M.Changeset> {
     v.id("repoID", repoID);
     v.id("number", number);
-    mustFit(what(K, repoID, number), repoID, number);
     return toChangeset(await getItem<ChangesetRow>(this.#c, K, repoID, number));
   }
 
@@ -122,8 +119,6 @@ export class PgChangesets implements ChangesetsStore {
     v.id("repoID", repoID);
     v.id("number", number);
     const u = checkChangesetUpdate(update);
-    mustFit(`user ${u.actorUID}`, u.actorUID);
-    mustFit(what(K, repoID, number), repoID, number);
     return this.#c.tx(async (q) => {
       const old = await lockItem<ChangesetRow>(q, K, repoID, number, u.actorUID);
       const cur = toChangeset(old);
@@ -170,8 +165,6 @@ export class PgChangesets implements ChangesetsStore {
     v.id("repoID", repoID);
     v.id("number", number);
     const r = checkNewReview(review);
-    mustFit(`user ${r.authorUID}`, r.authorUID);
-    mustFit(what(K, repoID, number), repoID, number);
     const [row] = await this.#c.query<ReviewRow>(ADD_REVIEW, [
       repoID, number, r.authorUID, r.body, JSON.stringify(r.comments), this.#c.now(),
     ]);
@@ -182,21 +175,18 @@ export class PgChangesets implements ChangesetsStore {
   async listReviews(repoID: number, number: number): Promise<M.Review[]> {
     v.id("repoID", repoID);
     v.id("number", number);
-    mustFit(what(K, repoID, number), repoID, number);
     return (await children<ReviewRow>(this.#c, K, "changeset_reviews", REVIEW_COLS, repoID, number)).items.map(toReview);
   }
 
   async listEvents(repoID: number, number: number): Promise<M.IssueEvent[]> {
     v.id("repoID", repoID);
     v.id("number", number);
-    mustFit(what(K, repoID, number), repoID, number);
     return listEvents(this.#c, K, repoID, number);
   }
 
   async list(repoID: number, options: M.ChangesetListOptions = {}): Promise<M.Page<M.Changeset>> {
     v.id("repoID", repoID);
     const o = checkStateList(options, STATES, PAGE_KINDS.changesets);
-    mustFit(`repo ${repoID}`, repoID);
     const page = await listItems<ChangesetRow>(this.#c, K, repoID, o);
     const items = page.items.map(toChangeset);
     return page.nextCursor ? { items, nextCursor: page.nextCursor } : { items };
@@ -204,7 +194,6 @@ export class PgChangesets implements ChangesetsStore {
 
   async counts(repoID: number): Promise<M.StateCounts> {
     v.id("repoID", repoID);
-    mustFit(`repo ${repoID}`, repoID);
     return countStates(this.#c, K, repoID, STATES);
   }
 }

@@ -3,7 +3,7 @@
  * PostgreSQL reports a serialization failure or deadlock (safe: the whole transaction reruns).
  */
 import type { SqlPort, SqlRow, SqlValue } from "../ports/sql.ts";
-import { isStoreError, notFound } from "../errors.ts";
+import { isStoreError, type ErrorCode, type StoreError } from "../errors.ts";
 
 export interface PgOptions {
   /** Time source for stored timestamps; default the system clock. */
@@ -43,19 +43,19 @@ export class PgCtx {
   query<R extends SqlRow = SqlRow>(text: string, params?: readonly SqlValue[]): Promise<R[]> {
     return this.sql.query<R>(text, params);
   }
-
-  /** not_found unless user `uid` exists; inside a transaction it also keeps the row from being deleted. */
-  async mustHaveUser(q: SqlPort, uid: number, what = `user ${uid}`): Promise<void> {
-    const rows = await q.query("SELECT 1 FROM users WHERE uid = $1 FOR KEY SHARE", [uid]);
-    if (rows.length === 0) throw notFound(what);
-  }
-
-  /** not_found unless repo `id` exists; inside a transaction it also keeps the row from being deleted. */
-  async mustHaveRepo(q: SqlPort, id: number, what = `repo ${id}`): Promise<void> {
-    const rows = await q.query("SELECT 1 FROM repos WHERE id = $1 FOR KEY SHARE", [id]);
-    if (rows.length === 0) throw notFound(what);
-  }
 }
 
 /** `s` as a LIKE pattern matching itself literally, then anything: a prefix match served by a "C" index. */
 export const likePrefix = (s: string): string => `${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** Awaits `p`; a StoreError of `code` from it becomes `replacement()` (in the store's words), with it as the cause. */
+export async function rethrowAs<T>(p: Promise<T>, code: ErrorCode, replacement: () => StoreError): Promise<T> {
+  try {
+    return await p;
+  } catch (e) {
+    if (!isStoreError(e, code)) throw e;
+    const err = replacement();
+    (err as { cause?: unknown }).cause = e;
+    throw err;
+  }
+}

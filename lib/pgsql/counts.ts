@@ -1,26 +1,19 @@
 /**
- * Record counts per store for `src store info`, with the same keys as the fs backend. Each store's
- * author keeps its line here true to its tables.
+ * Record counts per store for `src store info`, with the same keys as the fs backend: one statement,
+ * so every count is taken from the same snapshot.
  */
 import type { PgCtx } from "./context.ts";
 
+/** The table whose rows each count counts. */
+const COUNTED: Record<string, string> = {
+  users: "users", passwords: "user_passwords", orgs: "orgs", repos: "repos", appStorage: "app_storage",
+  oauthClients: "oauth_clients", authCodes: "auth_codes", externalTokens: "external_tokens", invites: "invites",
+  threads: "threads", changesets: "changesets",
+};
+
+const COUNTS = `SELECT ${Object.entries(COUNTED).map(([key, table]) => `(SELECT count(*) FROM ${table})::int AS "${key}"`).join(", ")}`;
+
 export async function countRecords(ctx: PgCtx): Promise<Record<string, number>> {
-  const n = async (sql: string) => Number((await ctx.query<{ n: number }>(sql))[0]?.n ?? 0);
-  return {
-    users: await n("SELECT count(*)::int AS n FROM users"),
-    repos: await n("SELECT count(*)::int AS n FROM repos"),
-    // accounts (passwords, externalTokens):
-    passwords: await n("SELECT count(*)::int AS n FROM user_passwords"),
-    externalTokens: await n("SELECT count(*)::int AS n FROM external_tokens"),
-    // orgs, oauthClients, authCodes, invites:
-    orgs: await n("SELECT count(*)::int AS n FROM orgs"),
-    oauthClients: await n("SELECT count(*)::int AS n FROM oauth_clients"),
-    authCodes: await n("SELECT count(*)::int AS n FROM auth_codes"),
-    invites: await n("SELECT count(*)::int AS n FROM invites"),
-    // app storage (appStorage):
-    appStorage: await n("SELECT count(*)::int AS n FROM app_storage"),
-    // tracker (threads, changesets):
-    threads: await n("SELECT count(*)::int AS n FROM threads"),
-    changesets: await n("SELECT count(*)::int AS n FROM changesets"),
-  };
+  const [row] = await ctx.query<Record<string, number>>(COUNTS);
+  return { ...row };
 }

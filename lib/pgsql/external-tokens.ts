@@ -1,12 +1,12 @@
 /**
  * External auth tokens on PostgreSQL: table external_tokens (migrations/0002_accounts.sql), one row
  * per (uid, host, client ID), deleted with the user (ON DELETE CASCADE). Every call is one statement:
- * set() an upsert (the last writer wins), delete() one DELETE. The token is a credential the contract
+ * set() an upsert (the last writer wins) of the selected user, delete() one DELETE. The token is a credential the contract
  * returns, stored as given; it never appears in a message.
  */
 import type * as M from "../model.ts";
 import type { ExternalTokensStore } from "../stores.ts";
-import { isStoreError, notFound } from "../errors.ts";
+import { notFound } from "../errors.ts";
 import { checkExternalToken, checkTokenKey, type TokenKey } from "../input/external-tokens.ts";
 import type { PgCtx } from "./context.ts";
 
@@ -21,7 +21,8 @@ interface TokenRow {
 }
 
 const COLS = "uid, host, client_id, token, scope, updated_at";
-const SQL_SET = `INSERT INTO external_tokens (uid, host, client_id, token, scope, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+// Selects the user: a missing one (or one deleted meanwhile) writes no row.
+const SQL_SET = `INSERT INTO external_tokens (uid, host, client_id, token, scope, updated_at) SELECT uid, $2, $3, $4, $5, $6 FROM users WHERE uid = $1
   ON CONFLICT (uid, host, client_id) DO UPDATE SET token = EXCLUDED.token, scope = EXCLUDED.scope, updated_at = EXCLUDED.updated_at
   RETURNING ${COLS}`;
 const SQL_GET = `SELECT ${COLS} FROM external_tokens WHERE uid = $1 AND host = $2 AND client_id = $3`;
@@ -47,18 +48,9 @@ class PgExternalTokens implements ExternalTokensStore {
 
   async set(input: Omit<M.ExternalToken, "updatedAt">): Promise<M.ExternalToken> {
     const t = checkExternalToken(input);
-    try {
-      const [row] = await this.#c.query<TokenRow>(SQL_SET, [t.uid, t.host, t.clientID, t.token, t.scope, this.#c.now()]);
-      return toToken(row!);
-    } catch (e) {
-      // The foreign key on uid: the user is missing (or was deleted meanwhile).
-      if (isStoreError(e, "not_found")) {
-        const err = notFound(`user ${t.uid}`);
-        (err as { cause?: unknown }).cause = e;
-        throw err;
-      }
-      throw e;
-    }
+    const [row] = await this.#c.query<TokenRow>(SQL_SET, [t.uid, t.host, t.clientID, t.token, t.scope, this.#c.now()]);
+    if (!row) throw notFound(`user ${t.uid}`);
+    return toToken(row);
   }
 
   async get(uid: number, host: string, clientID: string): Promise<M.ExternalToken> {

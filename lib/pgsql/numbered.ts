@@ -14,7 +14,6 @@ import { notFound, type StoreError } from "../errors.ts";
 import { encodeCursor } from "../cursor.ts";
 import type { CheckedPage } from "../input/threads.ts";
 import type { PgCtx } from "./context.ts";
-import { storable } from "./repos-list.ts";
 
 /** The tables of one kind of item. */
 export interface Kind {
@@ -25,12 +24,7 @@ export interface Kind {
   noun: "thread" | "changeset";
 }
 
-export const what = (k: Kind, repoID: number, n: number): string => `${k.noun} ${n} of repo ${repoID}`;
-
-/** not_found for `name` when an ID is beyond the integer columns (nothing has it), before any statement. */
-export function mustFit(name: string, ...ids: number[]): void {
-  if (!ids.every(storable)) throw notFound(name);
-}
+const what = (k: Kind, repoID: number, n: number): string => `${k.noun} ${n} of repo ${repoID}`;
 
 /**
  * CTEs `u` and `r` (the author and repo $1, locked against deletion until commit; empty when missing)

@@ -9,11 +9,11 @@
 import type * as M from "../model.ts";
 import type { SqlRow, SqlValue } from "../ports/sql.ts";
 import type { OAuthClientsStore } from "../stores.ts";
-import { alreadyExists, isStoreError, notFound } from "../errors.ts";
+import { alreadyExists, notFound } from "../errors.ts";
 import { decodeCursor, encodeCursor } from "../cursor.ts";
 import { checkClientList, checkClientUpdate, checkCredentials, checkNewClient, clientID } from "../input/oauth-clients.ts";
 import { decoySecretHash, hashClientSecret, verifyClientSecret } from "../secrets.ts";
-import type { PgCtx } from "./context.ts";
+import { rethrowAs, type PgCtx } from "./context.ts";
 
 /** Every column of a client but the secret's hash; redirect_uris as JSON text (whatever the driver's json parsing). */
 const COLS = `id, name, description, client_uri, redirect_uris::text AS redirect_uris, type, jwks,
@@ -63,17 +63,12 @@ export class PgOAuthClients implements OAuthClientsStore {
     const { secret, ...c } = checkNewClient(input);
     const secretHash = secret === undefined ? null : await hashClientSecret(secret);
     const now = this.#c.now();
-    try {
-      const [row] = await this.#c.query<ClientRow>(
-        `INSERT INTO oauth_clients (id, secret_hash, jwks, name, description, client_uri, redirect_uris, type, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8, $9, $9) RETURNING ${COLS}`,
-        [c.id, secretHash, c.jwks, c.name, c.description, c.clientURI, JSON.stringify(c.redirectURIs), c.type, now],
-      );
-      return toClient(row!);
-    } catch (e) {
-      if (isStoreError(e, "already_exists")) throw alreadyExists(described(c.id));
-      throw e;
-    }
+    const [row] = await rethrowAs(this.#c.query<ClientRow>(
+      `INSERT INTO oauth_clients (id, secret_hash, jwks, name, description, client_uri, redirect_uris, type, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb, $8, $9, $9) RETURNING ${COLS}`,
+      [c.id, secretHash, c.jwks, c.name, c.description, c.clientURI, JSON.stringify(c.redirectURIs), c.type, now],
+    ), "already_exists", () => alreadyExists(described(c.id)));
+    return toClient(row!);
   }
 
   async get(id: string): Promise<M.RegisteredClient> {

@@ -7,11 +7,11 @@
 import type * as M from "../model.ts";
 import type { SqlRow, SqlValue } from "../ports/sql.ts";
 import type { OrgsStore } from "../stores.ts";
-import { alreadyExists, isStoreError, notFound } from "../errors.ts";
+import { alreadyExists, notFound } from "../errors.ts";
 import * as v from "../validate.ts";
 import { decodeCursor, encodeCursor } from "../cursor.ts";
 import { checkNewOrg, checkOrgList } from "../input/orgs.ts";
-import { likePrefix, type PgCtx } from "./context.ts";
+import { likePrefix, rethrowAs, type PgCtx } from "./context.ts";
 
 const COLS = "id, login, name, description, created_at";
 const LIST_KIND = "orgs:login:asc";
@@ -41,16 +41,11 @@ export class PgOrgs implements OrgsStore {
 
   async create(input: M.NewOrg): Promise<M.Org> {
     const o = checkNewOrg(input);
-    try {
-      const [row] = await this.#c.query<OrgRow>(
-        `INSERT INTO orgs (login, name, description, created_at) VALUES ($1, $2, $3, $4) RETURNING ${COLS}`,
-        [o.login, o.name, o.description, this.#c.now()],
-      );
-      return toOrg(row!);
-    } catch (e) {
-      if (isStoreError(e, "already_exists")) throw alreadyExists(`org with login ${JSON.stringify(o.login)}`);
-      throw e;
-    }
+    const [row] = await rethrowAs(this.#c.query<OrgRow>(
+      `INSERT INTO orgs (login, name, description, created_at) VALUES ($1, $2, $3, $4) RETURNING ${COLS}`,
+      [o.login, o.name, o.description, this.#c.now()],
+    ), "already_exists", () => alreadyExists(`org with login ${JSON.stringify(o.login)}`));
+    return toOrg(row!);
   }
 
   async get(id: number): Promise<M.Org> {

@@ -14,13 +14,15 @@ import { checkReset, checkResetOptions } from "../input/passwords.ts";
 import type { PgCtx } from "./context.ts";
 
 const SQL_HAS_USER = "SELECT 1 FROM users WHERE uid = $1";
-const SQL_SET = `INSERT INTO user_passwords (uid, hash, updated_at) VALUES ($1, $2, $3)
-  ON CONFLICT (uid) DO UPDATE SET hash = EXCLUDED.hash, updated_at = EXCLUDED.updated_at`;
+// Writes select the user: a missing one (or one deleted meanwhile) writes no row.
+const SQL_SET = `INSERT INTO user_passwords (uid, hash, updated_at) SELECT uid, $2, $3 FROM users WHERE uid = $1
+  ON CONFLICT (uid) DO UPDATE SET hash = EXCLUDED.hash, updated_at = EXCLUDED.updated_at RETURNING uid`;
 const SQL_HASH = "SELECT hash FROM user_passwords WHERE uid = $1";
 const SQL_UPGRADE = "UPDATE user_passwords SET hash = $2 WHERE uid = $1 AND hash = $3";
 // Also drops the user's expired tokens: they can never be used again.
 const SQL_REQUEST = `WITH purge AS (DELETE FROM password_reset_tokens WHERE uid = $2 AND expires_at <= $3)
-  INSERT INTO password_reset_tokens (token_hash, uid, created_at, expires_at) VALUES ($1, $2, $3, $4)`;
+  INSERT INTO password_reset_tokens (token_hash, uid, created_at, expires_at) SELECT $1, uid, $3, $4 FROM users WHERE uid = $2
+  RETURNING uid`;
 // The live token's user; an expired one is removed on the way (as the fs backend does).
 const SQL_PEEK = `WITH dead AS (DELETE FROM password_reset_tokens WHERE token_hash = $1 AND expires_at <= $2)
   SELECT uid FROM password_reset_tokens WHERE token_hash = $1 AND expires_at > $2`;
@@ -39,10 +41,10 @@ class PgPasswords implements PasswordsStore {
   async set(uid: number, password: string): Promise<void> {
     v.id("uid", uid);
     const pw = v.password("password", password);
-    // Before the slow hash; the foreign key checks again when the row is written.
+    // Before the slow hash; the write checks again.
     if ((await this.#c.query(SQL_HAS_USER, [uid])).length === 0) throw notFound(`user ${uid}`);
     const hash = await hashPassword(pw);
-    await userMustExist(uid, this.#c.query(SQL_SET, [uid, hash, this.#c.now()]));
+    if ((await this.#c.query(SQL_SET, [uid, hash, this.#c.now()])).length === 0) throw notFound(`user ${uid}`);
   }
 
   async check(uid: number, password: string): Promise<boolean> {
@@ -62,7 +64,8 @@ class PgPasswords implements PasswordsStore {
     const token = randomToken();
     const now = this.#c.now();
     const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
-    await userMustExist(uid, this.#c.query(SQL_REQUEST, [await sha256Hex(token), uid, now, expiresAt]));
+    const made = await this.#c.query(SQL_REQUEST, [await sha256Hex(token), uid, now, expiresAt]);
+    if (made.length === 0) throw notFound(`user ${uid}`);
     return { token, uid, expiresAt };
   }
 
@@ -92,21 +95,6 @@ class PgPasswords implements PasswordsStore {
     }
   }
 }
-
-/** A foreign-key failure on uid (the user is missing, or was deleted meanwhile) as not_found of the user. */
-async function userMustExist(uid: number, p: Promise<unknown>): Promise<void> {
-  try {
-    await p;
-  } catch (e) {
-    if (isStoreError(e, "not_found")) {
-      const err = notFound(`user ${uid}`);
-      (err as { cause?: unknown }).cause = e;
-      throw err;
-    }
-    throw e;
-  }
-}
-
 
 export function makePasswords(ctx: PgCtx): PasswordsStore {
   return new PgPasswords(ctx);

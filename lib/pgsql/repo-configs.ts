@@ -5,11 +5,10 @@
  */
 import type * as M from "../model.ts";
 import type { RepoConfigsStore } from "../stores.ts";
-import { isStoreError, notFound } from "../errors.ts";
+import { notFound } from "../errors.ts";
 import * as v from "../validate.ts";
 import { checkConfig } from "../input/repo-configs.ts";
 import type { PgCtx } from "./context.ts";
-import { storable } from "./repos-list.ts";
 
 export function makeRepoConfigs(ctx: PgCtx): RepoConfigsStore {
   return new PgRepoConfigs(ctx);
@@ -25,7 +24,6 @@ export class PgRepoConfigs implements RepoConfigsStore {
   /** No repo row: not_found; a repo without a config row: {}. */
   async get(repoID: number): Promise<M.RepoConfig> {
     v.id("repoID", repoID);
-    if (!storable(repoID)) throw notFound(`repo ${repoID}`);
     const [row] = await this.#c.query<{ config: string | null }>(
       "SELECT c.config FROM repos r LEFT JOIN repo_configs c ON c.repo_id = r.id WHERE r.id = $1",
       [repoID],
@@ -34,20 +32,15 @@ export class PgRepoConfigs implements RepoConfigsStore {
     return row.config === null ? {} : (JSON.parse(row.config) as M.RepoConfig);
   }
 
-  /** A missing repo fails the foreign key: not_found. */
+  /** Writes the selected repo's row: a missing repo writes nothing (a concurrent delete fails the foreign key). */
   async put(repoID: number, config: M.RepoConfig): Promise<void> {
     v.id("repoID", repoID);
     const json = checkConfig(config);
-    if (!storable(repoID)) throw notFound(`repo ${repoID}`);
-    try {
-      await this.#c.query(
-        `INSERT INTO repo_configs (repo_id, config) VALUES ($1, $2)
-         ON CONFLICT (repo_id) DO UPDATE SET config = EXCLUDED.config`,
-        [repoID, json],
-      );
-    } catch (e) {
-      if (isStoreError(e, "not_found")) throw notFound(`repo ${repoID}`);
-      throw e;
-    }
+    const rows = await this.#c.query(
+      `INSERT INTO repo_configs (repo_id, config) SELECT id, $2 FROM repos WHERE id = $1
+       ON CONFLICT (repo_id) DO UPDATE SET config = EXCLUDED.config RETURNING repo_id`,
+      [repoID, json],
+    );
+    if (rows.length === 0) throw notFound(`repo ${repoID}`);
   }
 }

@@ -5,11 +5,10 @@
  */
 import type * as M from "../model.ts";
 import type { RepoPermsStore } from "../stores.ts";
-import { isStoreError, notFound } from "../errors.ts";
+import { notFound } from "../errors.ts";
 import * as v from "../validate.ts";
 import { checkGrant } from "../input/repo-perms.ts";
 import type { PgCtx } from "./context.ts";
-import { storable } from "./repos-list.ts";
 
 interface PermRow {
   [k: string]: unknown;
@@ -33,29 +32,22 @@ export class PgRepoPerms implements RepoPermsStore {
     this.#c = ctx;
   }
 
-  /** One upsert; a missing repo or user fails a foreign key, and only then do we look which one. */
+  /** One upsert of the selected repo and user; when either is missing nothing is written, and only then do we look which. */
   async grant(repoID: number, uid: number, level: M.PermLevel): Promise<void> {
     const g = checkGrant(repoID, uid, level);
-    if (!storable(g.repoID)) throw notFound(`repo ${g.repoID}`);
-    try {
-      // A UID beyond the column's range is no user: report it as the foreign key would be (below).
-      if (!storable(g.uid)) throw notFound(`user ${g.uid}`);
-      await this.#c.query(
-        `INSERT INTO repo_perms (repo_id, uid, level) VALUES ($1, $2, $3)
-         ON CONFLICT (repo_id, uid) DO UPDATE SET level = EXCLUDED.level`,
-        [g.repoID, g.uid, g.level],
-      );
-    } catch (e) {
-      if (!isStoreError(e, "not_found")) throw e;
-      const [repo] = await this.#c.query("SELECT 1 FROM repos WHERE id = $1", [g.repoID]);
-      throw notFound(repo ? `user ${g.uid}` : `repo ${g.repoID}`);
-    }
+    const rows = await this.#c.query(
+      `INSERT INTO repo_perms (repo_id, uid, level) SELECT r.id, u.uid, $3 FROM repos r, users u WHERE r.id = $1 AND u.uid = $2
+       ON CONFLICT (repo_id, uid) DO UPDATE SET level = EXCLUDED.level RETURNING repo_id`,
+      [g.repoID, g.uid, g.level],
+    );
+    if (rows.length > 0) return;
+    const [repo] = await this.#c.query("SELECT 1 FROM repos WHERE id = $1", [g.repoID]);
+    throw notFound(repo ? `user ${g.uid}` : `repo ${g.repoID}`);
   }
 
   async revoke(repoID: number, uid: number): Promise<void> {
     v.id("repoID", repoID);
     v.id("uid", uid);
-    if (!storable(repoID) || !storable(uid)) throw notFound(`permission of user ${uid} on repo ${repoID}`);
     const rows = await this.#c.query("DELETE FROM repo_perms WHERE repo_id = $1 AND uid = $2 RETURNING level", [repoID, uid]);
     if (rows.length === 0) throw notFound(`permission of user ${uid} on repo ${repoID}`);
   }
@@ -63,7 +55,6 @@ export class PgRepoPerms implements RepoPermsStore {
   async get(repoID: number, uid: number): Promise<M.PermLevel | null> {
     v.id("repoID", repoID);
     v.id("uid", uid);
-    if (!storable(repoID) || !storable(uid)) return null;
     const [row] = await this.#c.query<{ level: M.PermLevel }>(
       "SELECT level FROM repo_perms WHERE repo_id = $1 AND uid = $2", [repoID, uid]);
     return row ? row.level : null;
@@ -72,7 +63,6 @@ export class PgRepoPerms implements RepoPermsStore {
   /** By UID (the primary key's order). not_found when the repo is missing. */
   async listUsers(repoID: number): Promise<M.RepoPerm[]> {
     v.id("repoID", repoID);
-    if (!storable(repoID)) throw notFound(`repo ${repoID}`);
     const rows = await this.#c.query<PermRow>(
       `SELECT p.repo_id, p.uid, p.level FROM repos r LEFT JOIN repo_perms p ON p.repo_id = r.id
        WHERE r.id = $1 ORDER BY p.uid`,
@@ -85,7 +75,6 @@ export class PgRepoPerms implements RepoPermsStore {
   /** By repo ID (repo_perms_uid_idx). not_found when the user is missing. */
   async listRepos(uid: number): Promise<M.RepoPerm[]> {
     v.id("uid", uid);
-    if (!storable(uid)) throw notFound(`user ${uid}`);
     const rows = await this.#c.query<PermRow>(
       `SELECT p.repo_id, p.uid, p.level FROM users u LEFT JOIN repo_perms p ON p.uid = u.uid
        WHERE u.uid = $1 ORDER BY p.repo_id`,

@@ -5,10 +5,9 @@
  */
 import type * as M from "../model.ts";
 import type { RepoStatusesStore } from "../stores.ts";
-import { isStoreError, notFound } from "../errors.ts";
+import { notFound } from "../errors.ts";
 import { checkNewStatus, checkStatusKey, combinedState } from "../input/repo-statuses.ts";
 import type { PgCtx } from "./context.ts";
-import { storable } from "./repos-list.ts";
 
 const COLUMNS = "context, state, description, target_url, creator_uid, created_at, updated_at";
 const S_COLUMNS = COLUMNS.split(", ").map((c) => `s.${c}`).join(", ");
@@ -41,36 +40,24 @@ export class PgRepoStatuses implements RepoStatusesStore {
   }
 
   /**
-   * One statement: the creator (when given) is locked FOR KEY SHARE so it cannot be deleted meanwhile,
-   * and no row is written when it is missing; a missing repo fails the foreign key.
+   * One statement writing the selected repo's row: the creator (when given) is locked FOR KEY SHARE so
+   * it cannot be deleted meanwhile, and nothing is written when the repo or the creator is missing.
    */
   async create(repoID: number, commitID: string, status: M.NewRepoStatus): Promise<M.RepoStatus> {
     const k = checkStatusKey(repoID, commitID);
     const s = checkNewStatus(status);
-    if (!storable(k.repoID)) throw notFound(`repo ${k.repoID}`);
-    const now = this.#c.now();
-    let rows: StatusRow[] = [];
-    // A creator UID beyond the column's range is no user: nothing is written (below: which is missing).
-    if (s.creatorUID === null || storable(s.creatorUID)) {
-      try {
-        rows = await this.#c.query<StatusRow>(
-          `WITH creator AS (SELECT uid FROM users WHERE uid = $7::integer FOR KEY SHARE)
-           INSERT INTO repo_statuses AS s (repo_id, commit_id, context, state, description, target_url, creator_uid,
-             created_at, updated_at)
-           SELECT $1::integer, $2::text, $3::text, $4::text, $5::text, $6::text, $7::integer, $8::timestamptz, $8::timestamptz
-           WHERE $7::integer IS NULL OR EXISTS (SELECT 1 FROM creator)
-           ON CONFLICT (repo_id, commit_id, context) DO UPDATE SET
-             state = EXCLUDED.state, description = EXCLUDED.description, target_url = EXCLUDED.target_url,
-             creator_uid = EXCLUDED.creator_uid, updated_at = EXCLUDED.updated_at
-           RETURNING ${COLUMNS}`,
-          [k.repoID, k.commitID, s.context, s.state, s.description, s.targetURL, s.creatorUID, now],
-        );
-      } catch (e) {
-        if (isStoreError(e, "not_found")) throw notFound(`repo ${k.repoID}`);
-        throw e;
-      }
-    }
-    const [row] = rows;
+    const [row] = await this.#c.query<StatusRow>(
+      `WITH creator AS (SELECT uid FROM users WHERE uid = $7::int8 FOR KEY SHARE)
+       INSERT INTO repo_statuses AS s (repo_id, commit_id, context, state, description, target_url, creator_uid,
+         created_at, updated_at)
+       SELECT r.id, $2::text, $3::text, $4::text, $5::text, $6::text, (SELECT uid FROM creator), $8::timestamptz, $8::timestamptz
+         FROM repos r WHERE r.id = $1 AND ($7::int8 IS NULL OR EXISTS (SELECT 1 FROM creator))
+       ON CONFLICT (repo_id, commit_id, context) DO UPDATE SET
+         state = EXCLUDED.state, description = EXCLUDED.description, target_url = EXCLUDED.target_url,
+         creator_uid = EXCLUDED.creator_uid, updated_at = EXCLUDED.updated_at
+       RETURNING ${COLUMNS}`,
+      [k.repoID, k.commitID, s.context, s.state, s.description, s.targetURL, s.creatorUID, this.#c.now()],
+    );
     if (row) return toStatus(row);
     // Nothing written: the creator is missing (or the repo too: then report the repo, as fs does).
     const [repo] = await this.#c.query("SELECT 1 FROM repos WHERE id = $1", [k.repoID]);
@@ -80,7 +67,6 @@ export class PgRepoStatuses implements RepoStatusesStore {
   /** One statement: no row at all means no repo; a repo without statuses gives one row of NULLs. */
   async list(repoID: number, commitID: string): Promise<M.RepoStatus[]> {
     const k = checkStatusKey(repoID, commitID);
-    if (!storable(k.repoID)) throw notFound(`repo ${k.repoID}`);
     const rows = await this.#c.query<StatusRow>(
       `SELECT ${S_COLUMNS}
        FROM repos r LEFT JOIN repo_statuses s ON s.repo_id = r.id AND s.commit_id = $2

@@ -40,12 +40,6 @@ export const toRepo = (r: RepoRow): M.Repo => ({
   createdAt: r.created_at, updatedAt: r.updated_at, pushedAt: r.pushed_at,
 });
 
-/**
- * IDs and numbers are integer columns: one beyond their range names nothing stored, and must not reach
- * a statement (binding it fails as invalid input, where fs answers not_found).
- */
-export const storable = (n: number): boolean => n <= 2_147_483_647;
-
 /** The sort key of a repo never pushed in cursors (lib/fs/repo-index.ts NEVER_PUSHED): before every date. */
 const NEVER_PUSHED = -8_640_000_000_000_001;
 /** The largest magnitude of a Date's milliseconds. */

@@ -6,18 +6,16 @@
  */
 import type * as M from "../model.ts";
 import type { ReposStore } from "../stores.ts";
-import { alreadyExists, isStoreError, notFound } from "../errors.ts";
+import { alreadyExists, notFound } from "../errors.ts";
 import * as v from "../validate.ts";
 import { checkNewRepo, checkRepoUpdate, repoName } from "../input/repos.ts";
-import type { PgCtx } from "./context.ts";
-import { listRepos, REPO_COLUMNS, type RepoRow, storable, toRepo } from "./repos-list.ts";
+import { rethrowAs, type PgCtx } from "./context.ts";
+import { listRepos, REPO_COLUMNS, type RepoRow, toRepo } from "./repos-list.ts";
 
 export function makeRepos(ctx: PgCtx): ReposStore {
   return new PgRepos(ctx);
 }
 
-/** Any unpaired surrogate: such text is never stored (URIs are checked for it), so it matches nothing. */
-const LONE_SURROGATE = /\p{Cs}/u;
 
 export class PgRepos implements ReposStore {
   readonly #c: PgCtx;
@@ -32,25 +30,19 @@ export class PgRepos implements ReposStore {
     // name_lower is the last component of uri_lower, as the fs index folds it.
     const lower = r.uri.toLowerCase();
     const now = this.#c.now();
-    try {
-      const [row] = await this.#c.query<RepoRow>(
-        `INSERT INTO repos (uri, uri_lower, name, name_lower, description, language, language_lower,
-           default_branch, private, fork, mirror, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)
-         RETURNING ${REPO_COLUMNS}`,
-        [r.uri, lower, name, repoName(lower), r.description, r.language, r.language.toLowerCase(),
-          r.defaultBranch, r.private, r.fork, r.mirror, now],
-      );
-      return toRepo(row!);
-    } catch (e) {
-      if (isStoreError(e, "already_exists")) throw alreadyExists(`repo ${JSON.stringify(r.uri)}`);
-      throw e;
-    }
+    const [row] = await rethrowAs(this.#c.query<RepoRow>(
+      `INSERT INTO repos (uri, uri_lower, name, name_lower, description, language, language_lower,
+         default_branch, private, fork, mirror, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)
+       RETURNING ${REPO_COLUMNS}`,
+      [r.uri, lower, name, repoName(lower), r.description, r.language, r.language.toLowerCase(),
+        r.defaultBranch, r.private, r.fork, r.mirror, now],
+    ), "already_exists", () => alreadyExists(`repo ${JSON.stringify(r.uri)}`));
+    return toRepo(row!);
   }
 
   async get(id: number): Promise<M.Repo> {
     v.id("id", id);
-    if (!storable(id)) throw notFound(`repo ${id}`);
     const [row] = await this.#c.query<RepoRow>(`SELECT ${REPO_COLUMNS} FROM repos WHERE id = $1`, [id]);
     if (!row) throw notFound(`repo ${id}`);
     return toRepo(row);
@@ -58,9 +50,7 @@ export class PgRepos implements ReposStore {
 
   async getByURI(uri: string): Promise<M.Repo> {
     v.repoURI("uri", uri);
-    const [row] = LONE_SURROGATE.test(uri)
-      ? []
-      : await this.#c.query<RepoRow>(`SELECT ${REPO_COLUMNS} FROM repos WHERE uri_lower = $1`, [uri.toLowerCase()]);
+    const [row] = await this.#c.query<RepoRow>(`SELECT ${REPO_COLUMNS} FROM repos WHERE uri_lower = $1`, [uri.toLowerCase()]);
     if (!row) throw notFound(`repo ${JSON.stringify(uri)}`);
     return toRepo(row);
   }
@@ -69,7 +59,6 @@ export class PgRepos implements ReposStore {
   async update(id: number, update: M.RepoUpdate): Promise<M.Repo> {
     v.id("id", id);
     const u = checkRepoUpdate(update);
-    if (!storable(id)) throw notFound(`repo ${id}`);
     const [row] = await this.#c.query<RepoRow>(
       `UPDATE repos SET
          description = COALESCE($2::text, description),
@@ -92,7 +81,6 @@ export class PgRepos implements ReposStore {
 
   async delete(id: number): Promise<void> {
     v.id("id", id);
-    if (!storable(id)) throw notFound(`repo ${id}`);
     const rows = await this.#c.query("DELETE FROM repos WHERE id = $1 RETURNING id", [id]);
     if (rows.length === 0) throw notFound(`repo ${id}`);
   }

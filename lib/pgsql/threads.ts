@@ -11,7 +11,7 @@ import * as v from "../validate.ts";
 import type { PgCtx } from "./context.ts";
 import { checkComment, checkNewThread, checkPage, checkStateList, checkThreadUpdate, PAGE_KINDS } from "../input/threads.ts";
 import {
-  appendEvents, children, claimNumber, mustFit, what, countStates, createItem, getItem, listEvents, listItems, lockItem, missing,
+  appendEvents, children, claimNumber, countStates, createItem, getItem, listEvents, listItems, lockItem, missing,
   type Kind, type NewEvent,
 } from "./numbered.ts";
 
@@ -56,7 +56,7 @@ const toComment = (r: CommentRow): M.Comment => ({ id: r.id, authorUID: r.author
 /** $1 repo, $2 author, $3 title, $4 now, $5 code ref (JSON text or null), $6 body. */
 const CREATE = `WITH ${claimNumber(K, 2)},
   t AS (INSERT INTO threads (${COLS})
-        SELECT $1::int, n.last, $3::text, 'open', $2::int, $4::timestamptz, $4::timestamptz, NULL, $5::text::jsonb, 1, 0 FROM n
+        SELECT r.id, n.last, $3::text, 'open', u.uid, $4::timestamptz, $4::timestamptz, NULL, $5::text::jsonb, 1, 0 FROM n, r, u
         RETURNING ${COLS}),
   b AS (INSERT INTO thread_comments (repo_id, number, id, author_uid, body, created_at)
         SELECT repo_id, number, 1, author_uid, $6::text, created_at FROM t)
@@ -73,7 +73,7 @@ const ADD_COMMENT = `WITH u AS (SELECT uid FROM users WHERE uid = $3 FOR KEY SHA
   t AS (UPDATE threads SET comment_count = comment_count + 1, updated_at = $5
          WHERE repo_id = $1 AND number = $2 AND EXISTS (SELECT 1 FROM u) RETURNING repo_id, number, comment_count)
   INSERT INTO thread_comments (repo_id, number, id, author_uid, body, created_at)
-  SELECT t.repo_id, t.number, t.comment_count, $3::int, $4::text, $5::timestamptz FROM t
+  SELECT t.repo_id, t.number, t.comment_count, u.uid, $4::text, $5::timestamptz FROM t, u
   RETURNING ${COMMENT_COLS}`;
 
 export class PgThreads implements ThreadsStore {
@@ -86,8 +86,6 @@ export class PgThreads implements ThreadsStore {
   async create(repoID: number, thread: M.NewThread): Promise<M.Thread> {
     v.id("repoID", repoID);
     const t = checkNewThread(thread);
-    mustFit(`user ${t.authorUID}`, t.authorUID);
-    mustFit(`repo ${repoID}`, repoID);
     const ref = t.codeRef && JSON.stringify(t.codeRef);
     const row = await createItem<ThreadRow>(this.#c, repoID, t.authorUID, CREATE, [repoID, t.authorUID, t.title, this.#c.now(), ref, t.body]);
     return toThread(row);
@@ -96,7 +94,6 @@ export class PgThreads implements ThreadsStore {
   async get(repoID: number, number: number): Promise<M.Thread> {
     v.id("repoID", repoID);
     v.id("number", number);
-    mustFit(what(K, repoID, number), repoID, number);
     return toThread(await getItem<ThreadRow>(this.#c, K, repoID, number));
   }
 
@@ -104,8 +101,6 @@ export class PgThreads implements ThreadsStore {
     v.id("repoID", repoID);
     v.id("number", number);
     const u = checkThreadUpdate(update);
-    mustFit(`user ${u.actorUID}`, u.actorUID);
-    mustFit(what(K, repoID, number), repoID, number);
     return this.#c.tx(async (q) => {
       const old = await lockItem<ThreadRow>(q, K, repoID, number, u.actorUID);
       const now = this.#c.now();
@@ -133,8 +128,6 @@ export class PgThreads implements ThreadsStore {
     v.id("repoID", repoID);
     v.id("number", number);
     const c = checkComment(comment);
-    mustFit(`user ${c.authorUID}`, c.authorUID);
-    mustFit(what(K, repoID, number), repoID, number);
     const [row] = await this.#c.query<CommentRow>(ADD_COMMENT, [repoID, number, c.authorUID, c.body, this.#c.now()]);
     if (!row) throw await missing(this.#c.sql, K, repoID, number, c.authorUID);
     return toComment(row);
@@ -144,7 +137,6 @@ export class PgThreads implements ThreadsStore {
     v.id("repoID", repoID);
     v.id("number", number);
     const pg = checkPage(options, PAGE_KINDS.comments);
-    mustFit(what(K, repoID, number), repoID, number);
     const page = await children<CommentRow>(this.#c, K, "thread_comments", COMMENT_COLS, repoID, number, pg);
     const items = page.items.map(toComment);
     return page.nextCursor ? { items, nextCursor: page.nextCursor } : { items };
@@ -153,14 +145,12 @@ export class PgThreads implements ThreadsStore {
   async listEvents(repoID: number, number: number): Promise<M.IssueEvent[]> {
     v.id("repoID", repoID);
     v.id("number", number);
-    mustFit(what(K, repoID, number), repoID, number);
     return listEvents(this.#c, K, repoID, number);
   }
 
   async list(repoID: number, options: M.ThreadListOptions = {}): Promise<M.Page<M.Thread>> {
     v.id("repoID", repoID);
     const o = checkStateList(options, STATES, PAGE_KINDS.threads);
-    mustFit(`repo ${repoID}`, repoID);
     const page = await listItems<ThreadRow>(this.#c, K, repoID, o);
     const items = page.items.map(toThread);
     return page.nextCursor ? { items, nextCursor: page.nextCursor } : { items };
@@ -168,7 +158,6 @@ export class PgThreads implements ThreadsStore {
 
   async counts(repoID: number): Promise<{ open: number; closed: number }> {
     v.id("repoID", repoID);
-    mustFit(`repo ${repoID}`, repoID);
     return countStates(this.#c, K, repoID, STATES);
   }
 }

@@ -7,11 +7,11 @@
 import type * as M from "../model.ts";
 import type { UsersStore } from "../stores.ts";
 import type { SqlPort } from "../ports/sql.ts";
-import { alreadyExists, invalid, isStoreError, notFound } from "../errors.ts";
+import { alreadyExists, invalid, notFound } from "../errors.ts";
 import * as v from "../validate.ts";
 import { decodeCursor, encodeCursor, type CursorKey } from "../cursor.ts";
 import { checkEmailMatch, checkEmails, checkNewUser, checkUserList, checkUserUpdate } from "../input/users.ts";
-import { likePrefix, type PgCtx } from "./context.ts";
+import { likePrefix, rethrowAs, type PgCtx } from "./context.ts";
 
 interface UserRow {
   uid: number;
@@ -95,15 +95,10 @@ class PgUsers implements UsersStore {
 
   async create(input: M.NewUser): Promise<M.User> {
     const u = checkNewUser(input);
-    try {
-      const [row] = await this.#c.query<UserRow>(SQL_CREATE, [
-        u.login, u.name, u.avatarURL, u.location, u.company, u.homepageURL, u.admin, u.write, this.#c.now(),
-      ]);
-      return toUser(row!);
-    } catch (e) {
-      if (isStoreError(e, "already_exists")) throw withCause(alreadyExists(`user with login ${JSON.stringify(u.login)}`), e);
-      throw e;
-    }
+    const [row] = await rethrowAs(this.#c.query<UserRow>(SQL_CREATE, [
+      u.login, u.name, u.avatarURL, u.location, u.company, u.homepageURL, u.admin, u.write, this.#c.now(),
+    ]), "already_exists", () => alreadyExists(`user with login ${JSON.stringify(u.login)}`));
+    return toUser(row!);
   }
 
   async get(uid: number): Promise<M.User> {
@@ -194,15 +189,7 @@ class PgUsers implements UsersStore {
     v.id("uid", uid);
     const list = checkEmails(emails);
     const rows = JSON.stringify(list.map((e) => ({ ...e, email_lower: e.email.toLowerCase() })));
-    try {
-      await this.#c.tx((q) => this.#replaceEmails(q, uid, rows));
-    } catch (e) {
-      // A concurrent claim of an address that the check below did not see yet.
-      if (isStoreError(e, "already_exists") && !e.message.startsWith("email ")) {
-        throw withCause(alreadyExists("email of another user"), e);
-      }
-      throw e;
-    }
+    await this.#c.tx((q) => this.#replaceEmails(q, uid, rows));
   }
 
   async #replaceEmails(q: SqlPort, uid: number, rows: string): Promise<void> {
@@ -217,13 +204,14 @@ class PgUsers implements UsersStore {
     );
     if (taken) throw alreadyExists(`email ${JSON.stringify(taken.email)} of another user`);
     await q.query("DELETE FROM user_emails WHERE uid = $1", [uid]);
-    await q.query(
+    // The unique index catches an address claimed concurrently, after the check above.
+    await rethrowAs(q.query(
       `INSERT INTO user_emails (uid, email, email_lower, verified, "primary")
        SELECT $1, x.email, x.email_lower, x.verified, x."primary"
        FROM jsonb_to_recordset($2::text::jsonb) AS x(email text, email_lower text, verified boolean, "primary" boolean)
        ORDER BY x.email_lower`,
       [uid, rows],
-    );
+    ), "already_exists", () => alreadyExists("email of another user"));
   }
 
   async getByEmail(email: string, match: { verified?: boolean; primary?: boolean } = {}): Promise<M.User> {
@@ -233,11 +221,6 @@ class PgUsers implements UsersStore {
     if (!row) throw notFound(`user with email ${JSON.stringify(email)}`);
     return toUser(row);
   }
-}
-
-function withCause<E extends Error>(e: E, cause: unknown): E {
-  (e as { cause?: unknown }).cause = cause;
-  return e;
 }
 
 export function makeUsers(ctx: PgCtx): UsersStore {

@@ -18,7 +18,7 @@
 import { cpus } from "node:os";
 import postgres from "postgres";
 import { openStore } from "../../lib/mod.ts";
-import { connectPostgres } from "../../lib/adapters/postgres.ts";
+import { connectPostgres, poolOptions } from "../../lib/adapters/postgres.ts";
 import { pgSettings, type PgSettings } from "../../lib/pgsql/settings.ts";
 import type { Stores } from "../../lib/stores.ts";
 import type { StorageScope } from "../../lib/model.ts";
@@ -53,14 +53,8 @@ const fmt = (n: number) => n.toLocaleString("en-US");
 
 /** A postgres.js pool with the options connectPostgres uses (lib/adapters/postgres.ts). */
 function rawPool(s: PgSettings, name: string, max = s.max): postgres.Sql {
-  const ssl: postgres.Options<{}>["ssl"] = s.sslmode === "disable" || s.host.startsWith("/") ? false
-    : s.sslmode === "verify-ca" || s.sslmode === "verify-full" ? { rejectUnauthorized: true }
-    : s.sslmode;
-  return postgres({
-    host: s.host, port: s.port, user: s.user, password: s.password, database: s.database, ssl, max,
-    connect_timeout: 10, idle_timeout: 60, onnotice: () => {},
-    connection: { TimeZone: "UTC", application_name: name },
-  });
+  const o = poolOptions(s);
+  return postgres({ ...o, max, connection: { ...o.connection, application_name: name } });
 }
 
 /** The environment of a fresh database, with the pool size passed through. */

@@ -15,6 +15,11 @@ async function setup(stores: Stores): Promise<{ uid: number; clientID: string }>
 export default function authCodes(make: Factory) {
   const { test, it } = storeSuite("auth-codes", make);
 
+  it("create() for a UID no user can have (beyond 32 bits) is not_found", async ({ stores }) => {
+    const { clientID } = await setup(stores);
+    await rejects(stores.authCodes.create({ clientID, redirectURI: CB, scope: [], uid: 2 ** 31 }), "not_found");
+  });
+
   it("create() returns a random code that exchange() turns into its grant", async ({ stores }) => {
     const { uid, clientID } = await setup(stores);
     const code = await stores.authCodes.create({ clientID, redirectURI: CB, scope: ["openid", "user:email", "https://x.example/read"], uid });

@@ -38,6 +38,9 @@ export default function externalTokens(make: Factory) {
 
   it("get() and delete() are not_found when there is no token", async ({ stores }) => {
     const { uid } = await stores.users.create({ login: "alice" });
+    await rejects(stores.externalTokens.get(2 ** 31, "github.com", "c"), "not_found");
+    await rejects(stores.externalTokens.delete(2 ** 31, "github.com", "c"), "not_found");
+    await rejects(stores.externalTokens.set({ uid: 2 ** 31, host: "github.com", clientID: "c", token: TOKEN, scope: "" }), "not_found");
     await rejects(stores.externalTokens.get(uid, "github.com", "c"), "not_found");
     await rejects(stores.externalTokens.delete(uid, "github.com", "c"), "not_found");
     await stores.externalTokens.set({ uid, host: "github.com", clientID: "c", token: TOKEN, scope: "" });

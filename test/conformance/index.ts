@@ -15,11 +15,12 @@ import repoPerms from "./repo-perms.ts";
 import appStorage from "./app-storage.ts";
 import threads from "./threads.ts";
 import changesets from "./changesets.ts";
+import info from "./info.ts";
 
 const SUITES: Record<string, (make: Factory) => Test> = {
   users, passwords, orgs, "oauth-clients": oauthClients, "auth-codes": authCodes,
   "external-tokens": externalTokens, invites, repos, "repo-configs": repoConfigs,
-  "repo-statuses": repoStatuses, "repo-perms": repoPerms, "app-storage": appStorage, threads, changesets,
+  "repo-statuses": repoStatuses, "repo-perms": repoPerms, "app-storage": appStorage, threads, changesets, info,
 };
 
 /**

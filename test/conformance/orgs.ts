@@ -12,6 +12,19 @@ export default function orgs(make: Factory) {
   };
   const logins = (orgs: { login: string }[]) => orgs.map((o) => o.login);
 
+  it("IDs no org or user can have (beyond 32 bits) are missing ones, for every method", async ({ stores }) => {
+    const [alice] = await users(stores, "alice");
+    const org = await stores.orgs.create({ login: "acme" });
+    const big = 2 ** 31;
+    await rejects(stores.orgs.get(big), "not_found");
+    await rejects(stores.orgs.delete(big), "not_found");
+    await rejects(stores.orgs.addMember(big, alice!), "not_found");
+    await rejects(stores.orgs.addMember(org.id, big), "not_found");
+    await rejects(stores.orgs.removeMember(org.id, big), "not_found");
+    await rejects(stores.orgs.listMembers(big), "not_found");
+    await rejects(stores.orgs.listForUser(big), "not_found");
+  });
+
   it("create() assigns increasing IDs and the clock's time", async ({ stores, clock }) => {
     const a = await stores.orgs.create({ login: "acme", name: "Acme Inc.", description: "Rockets" });
     clock.advance(1000);

@@ -40,6 +40,9 @@ export default function passwords(make: Factory) {
   it("set() for a missing user is not_found", async ({ stores }) => {
     const uid = await user(stores);
     await rejects(stores.passwords.set(uid + 1, "pw"), "not_found");
+    await rejects(stores.passwords.set(2 ** 31, "pw"), "not_found");
+    await rejects(stores.passwords.requestReset(2 ** 31), "not_found");
+    assert.is(await stores.passwords.check(2 ** 31, "pw"), false);
   });
 
   it("check() is false for a user without a password and for a missing user", async ({ stores }) => {

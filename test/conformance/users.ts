@@ -4,6 +4,16 @@ import { concurrently, drain, rejects, storeSuite, type Factory } from "./harnes
 export default function users(make: Factory) {
   const { test, it } = storeSuite("users", make);
 
+  it("a UID no user can have (beyond 32 bits) is not_found, not invalid", async ({ stores }) => {
+    for (const uid of [2 ** 31, Number.MAX_SAFE_INTEGER]) {
+      await rejects(stores.users.get(uid), "not_found");
+      await rejects(stores.users.update(uid, { name: "x" }), "not_found");
+      await rejects(stores.users.delete(uid), "not_found");
+      await rejects(stores.users.listEmails(uid), "not_found");
+      await rejects(stores.users.setEmails(uid, []), "not_found");
+    }
+  });
+
   it("create() assigns increasing UIDs and the clock's time", async ({ stores, clock }) => {
     const a = await stores.users.create({ login: "alice", name: "Alice" });
     clock.advance(1000);

@@ -13,6 +13,16 @@ export function adminSql(server: PgServer, database?: string): postgres.Sql {
   });
 }
 
+/** One admin connection for `fn`, always closed after. */
+export async function withAdmin<T>(server: PgServer, fn: (sql: postgres.Sql) => Promise<T>, database?: string): Promise<T> {
+  const sql = adminSql(server, database);
+  try {
+    return await fn(sql);
+  } finally {
+    await sql.end();
+  }
+}
+
 export interface EmptyDatabase {
   name: string;
   url: string;
@@ -25,24 +35,14 @@ export interface EmptyDatabase {
 /** A new database with no tables at all (no srcstore schema). */
 export async function emptyDatabase(server: PgServer): Promise<EmptyDatabase> {
   const name = `e_${randomBytes(8).toString("hex")}`;
-  const admin = adminSql(server);
-  try {
-    await admin.unsafe(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
+  await withAdmin(server, (admin) => admin.unsafe(`CREATE DATABASE ${name}`));
   const env = { ...server.env, PGDATABASE: name };
   const sql = adminSql(server, name);
   return {
     name, env, url: pgUrl(env), sql,
     async drop() {
       await sql.end();
-      const a = adminSql(server);
-      try {
-        await a.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await a.end();
-      }
+      await withAdmin(server, (admin) => admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
     },
   };
 }

@@ -13,11 +13,10 @@
  * faster (20-50 ms a database on a busy 2-core machine) and its DROP twice as fast.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import postgres from "postgres";
-import { DEFAULT_DIR, migrateUp } from "../../lib/adapters/pg-migrate.ts";
+import { DEFAULT_DIR, migrateUp, migrationFiles } from "../../lib/adapters/pg-migrate.ts";
 import { pgUrl, type PgServer } from "./pg-server.ts";
+import { withAdmin } from "./pg-admin.ts";
 
 export interface FreshDatabase {
   /** postgres:// URL of the new database, password included. */
@@ -62,11 +61,7 @@ export async function freshDatabase(server: PgServer): Promise<FreshDatabase> {
 /** `srcstore_tpl_` + the first 12 hex of sha256 over the migration files' names and contents. */
 export function templateName(dir: string = DEFAULT_DIR): string {
   const h = createHash("sha256");
-  for (const f of readdirSync(dir).filter((f) => f.endsWith(".sql")).sort()) {
-    h.update(`${f}\0`);
-    h.update(readFileSync(join(dir, f)));
-    h.update("\0");
-  }
+  for (const f of migrationFiles(dir)) h.update(`${f.name}\0${f.sha256}\0`);
   return `srcstore_tpl_${h.digest("hex").slice(0, 12)}`;
 }
 
@@ -93,25 +88,4 @@ export async function ensureTemplate(server: PgServer, dir: string = DEFAULT_DIR
     }
   });
   return tpl;
-}
-
-/** One connection to the server's maintenance database for `fn`, always closed after. */
-async function withAdmin<T>(server: PgServer, fn: (sql: postgres.Sql) => Promise<T>): Promise<T> {
-  const e = server.env;
-  const sql = postgres({
-    host: e.PGHOST,
-    port: Number(e.PGPORT),
-    user: e.PGUSER,
-    pass: e.PGPASSWORD,
-    database: e.PGDATABASE,
-    ssl: !e.PGSSLMODE || e.PGSSLMODE === "disable" ? false : (e.PGSSLMODE as "require"),
-    max: 1,
-    onnotice: () => {},
-    connection: { application_name: "srcstore-test-admin" },
-  });
-  try {
-    return await fn(sql);
-  } finally {
-    await sql.end();
-  }
 }
