@@ -55,6 +55,76 @@ cli.command("pgsql status", "Show applied, pending and changed migrations; exit 
   .example("src pgsql status --json || echo \"exit $?\"")
   .action(async (o) => (await import("./pgsql.ts")).pgsqlStatus(o));
 
+cli.option("--graphstore.root <root>", "Graph store: a folder or s3://bucket[/prefix] (default: $SRC_GRAPHSTORE_ROOT, else <sgpath>/graphstore)");
+// cac nests "--graphstore.root x" as { graphstore: { root: "x" } } but looks the top name up when it
+// checks for unknown options, so the option answers to "graphstore".
+cli.globalCommand.options.find((o) => o.rawName.startsWith("--graphstore.root"))!.names = ["graphstore"];
+
+cli.command("graph import <...paths>", "Import srclib build folders or unit/graph files for a repo at a commit (replaces an earlier import)")
+  .option("--repo <uri>", "Repo URI, e.g. github.com/alice/proj (required)")
+  .option("--commit <sha>", "Full commit ID, 40 or 64 hex digits (required)")
+  .option("--json", "Print the summary as JSON")
+  .example("src graph import --repo github.com/alice/proj --commit $(git rev-parse HEAD) .srclib-cache/$(git rev-parse HEAD)")
+  .action(async (paths: string[], o) => (await import("./graph.ts")).graphImport(paths, o));
+
+cli.command("graph units", "List the source units of a commit, by type then name")
+  .option("--repo <uri>", "Repo URI (required)")
+  .option("--commit <sha>", "Commit ID (required)")
+  .option("--json", "One JSON object per line")
+  .action(async (o) => (await import("./graph.ts")).graphUnits(o));
+
+cli.command("graph defs", "List the defs of a commit, or look one up by its key")
+  .option("--repo <uri>", "Repo URI (required)")
+  .option("--commit <sha>", "Commit ID (required)")
+  .option("--unit-type <type>", "Only this unit's defs, by path (with --unit)")
+  .option("--unit <name>", "Unit name (with --unit-type)")
+  .option("--path <path>", "The one def with this path in the unit (needs --unit-type and --unit)")
+  .option("--file <file>", "Only defs in this file, by position")
+  .option("--name-prefix <prefix>", "Only defs whose name starts with this (case-insensitive), by name")
+  .option("--limit <n>", "Page size, 1..1000 (default 100)")
+  .option("--cursor <cursor>", "Continue after the page that returned this cursor")
+  .option("--all", "Follow the cursors to the end")
+  .option("--json", "One JSON object per line (see \"Paging\" below)")
+  .example("src graph defs --repo github.com/alice/proj --commit $SHA --name-prefix new --json")
+  .action(async (o) => (await import("./graph.ts")).graphDefs(o));
+
+cli.command("graph refs", "List the refs of a commit: to a def, in a file, in a unit, or all")
+  .option("--repo <uri>", "Repo URI (required)")
+  .option("--commit <sha>", "Commit ID (required)")
+  .option("--def-repo <uri>", "Refs to a def in this repo (default: --repo)")
+  .option("--def-unit-type <type>", "Refs to the def in this unit type (with --def-unit and --def-path)")
+  .option("--def-unit <name>", "... in this unit")
+  .option("--def-path <path>", "... with this path")
+  .option("--file <file>", "Only refs in this file")
+  .option("--unit-type <type>", "Only refs in this unit (with --unit)")
+  .option("--unit <name>", "Unit name (with --unit-type)")
+  .option("--limit <n>", "Page size, 1..1000 (default 100)")
+  .option("--cursor <cursor>", "Continue after the page that returned this cursor")
+  .option("--all", "Follow the cursors to the end")
+  .option("--json", "One JSON object per line (see \"Paging\" below)")
+  .example("src graph refs --repo github.com/alice/proj --commit $SHA --def-unit-type GoPackage --def-unit github.com/alice/proj --def-path NewThing --all")
+  .action(async (o) => (await import("./graph.ts")).graphRefs(o));
+
+cli.command("graph docs", "Show every doc attached to a def key (or to a unit or file: --path \"\")")
+  .option("--repo <uri>", "Repo URI (required)")
+  .option("--commit <sha>", "Commit ID (required)")
+  .option("--unit-type <type>", "Unit type (required)")
+  .option("--unit <name>", "Unit name (required)")
+  .option("--path <path>", "Def path (default \"\")")
+  .option("--json", "One JSON object per line")
+  .action(async (o) => (await import("./graph.ts")).graphDocs(o));
+
+cli.command("graph ls", "List the imported commits with their counts, size and import time")
+  .option("--repo <uri>", "Only this repo's commits")
+  .option("--json", "One JSON object per line")
+  .action(async (o) => (await import("./graph.ts")).graphLs(o));
+
+cli.command("graph rm", "Remove a commit's graph data")
+  .option("--repo <uri>", "Repo URI (required)")
+  .option("--commit <sha>", "Commit ID (required)")
+  .option("--yes", "Confirm without asking (needed when stdin is not a terminal)")
+  .action(async (o) => (await import("./graph.ts")).graphRm(o));
+
 /** Shown under `src <group> --help`. */
 const groupFooters: Record<string, string> = {
   pgsql: [
@@ -67,6 +137,22 @@ const groupFooters: Record<string, string> = {
     "  2  invalid input or settings; drop/reset/truncate off a terminal without --yes",
     "  3  status: migrations are pending (run \"src pgsql create\")",
     "  4  status: an applied migration changed or is unknown to this release (wins over 3)",
+  ].join("\n"),
+  graph: [
+    "The root: --graphstore.root <folder | s3://bucket[/prefix]>, else $SRC_GRAPHSTORE_ROOT, else <sgpath>/graphstore.",
+    "S3: AWS_ACCESS_KEY_ID with AWS_SECRET_ACCESS_KEY (or AWS_SECRET_KEY), or the SDK's other credential",
+    "sources; AWS_REGION; AWS_ENDPOINT_URL_S3 for S3-compatible stores (MinIO, R2, ...).",
+    "",
+    "Paging (defs, refs): --json prints one JSON object per line. When more results remain, the last line",
+    "is {\"nextCursor\":\"...\"} (a line with no other field): pass it to --cursor for the next page, or use",
+    "--all to get everything. The table prints the cursor on stderr. Other listings are never cut.",
+    "",
+    "Exit codes:",
+    "  0    done",
+    "  1    failed: not found (root, commit, def), unavailable, permission or credentials refused",
+    "  2    invalid input: options, a malformed srclib file (named; nothing imported); rm off a terminal",
+    "       without --yes",
+    "  130  import interrupted (Ctrl-C); nothing of it was imported",
   ].join("\n"),
 };
 

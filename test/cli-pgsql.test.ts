@@ -4,11 +4,12 @@
  * started here). Each test makes its own empty database and points PG* at it. No process may ever
  * print the password: every run is checked for it.
  */
+import { freePort } from "./support/free-port.ts";
+import { oneLineError, type Run } from "./support/cli-assert.ts";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import postgres from "postgres";
 import { isDeno } from "./support/disk-fs.ts";
@@ -20,12 +21,6 @@ const MIGRATIONS = migrationFiles().map((f) => f.name);
 
 let serverPromise: Promise<PgServer> | undefined;
 const server = () => (serverPromise ??= pgServer());
-
-interface Run {
-  code: number | null;
-  out: string;
-  err: string;
-}
 
 /** Secrets no output may contain: the server's password, and any given to a run. */
 const secrets = new Set<string>();
@@ -58,15 +53,6 @@ function src(args: string[], pg: Record<string, string>, opts: { input?: string;
     });
     p.stdin.end(opts.input ?? "");
   });
-}
-
-function oneLineError(r: Run, code: number, pattern: RegExp): void {
-  assert.is(r.code, code, `exit ${code} expected, got ${r.code}:\n${r.out}${r.err}`);
-  const lines = r.err.trim().split("\n");
-  assert.is(lines.length, 1, `one line expected, got:\n${r.err}`);
-  assert.match(lines[0]!, /^src: /);
-  assert.match(lines[0]!, pattern);
-  assert.not.match(r.err, /\n\s+at /, "no stack trace");
 }
 
 async function withSql<T>(url: string, fn: (sql: postgres.Sql) => Promise<T>): Promise<T> {
@@ -110,15 +96,6 @@ const tables = async (db: Db) => (await db.query<{ t: string }>("SELECT tablenam
 const applied = async (db: Db) => (await db.query<{ name: string; n: number }>("SELECT name, count(*)::int AS n FROM pgmigrations GROUP BY name ORDER BY name"));
 const logins = async (db: Db) => (await db.query<{ login: string }>("SELECT login FROM users ORDER BY uid")).map((r) => r.login);
 const addUser = (db: Db, login: string) => db.query(`INSERT INTO users (login, registered_at, updated_at) VALUES ('${login}', now(), now())`);
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", resolve));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise((resolve) => srv.close(resolve));
-  return port;
-}
 
 test("src pgsql --help and src pgsql list every pgsql command with its options and the exit codes", async () => {
   for (const args of [["pgsql", "--help"], ["pgsql"]]) {
@@ -296,7 +273,7 @@ test("a missing database: one line suggesting --createdb; create --createdb crea
 test("a wrong password or an unreachable server: one line, exit 1, and no password in any output", async () => {
   const s = await server();
   const db = unmadeDatabase(s);
-  const port = String(await closedPort());
+  const port = String(await freePort());
   assert.ok(s.env.PGPASSWORD, "the server has a password");
 
   const wrong = await src(["pgsql", "status"], { ...db.env, PGPASSWORD: "wrong-Secret-pw-123" });

@@ -2,6 +2,7 @@
  * The `src` CLI as a person uses it: real processes on a temp $SGPATH, on the runtime running the
  * test. Errors must be one line without a stack trace, and a password never comes from argv.
  */
+import { oneLineError } from "./support/cli-assert.ts";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
@@ -23,14 +24,6 @@ function src(sgpath: string, args: string[], input?: string) {
     env: { ...process.env, SGPATH: sgpath, NO_COLOR: "1", SRCSTORE_DEBUG: "" },
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
-}
-
-function oneLineError(r: { err: string }, pattern: RegExp): void {
-  const lines = r.err.trim().split("\n");
-  assert.is(lines.length, 1, `one line expected, got:\n${r.err}`);
-  assert.match(lines[0]!, /^src: /);
-  assert.match(lines[0]!, pattern);
-  assert.not.match(r.err, /\n\s+at /, "no stack trace");
 }
 
 test("src --help lists every command; --version prints the version", async () => {
@@ -85,22 +78,22 @@ test("errors are one line, with exit 1 (or 2 for bad input), and leave nothing h
     assert.is(src(tmp.dir, ["user", "add", "alice", "--email", "a@example.com"]).code, 0);
     const dup = src(tmp.dir, ["user", "add", "ALICE"]);
     assert.is(dup.code, 1);
-    oneLineError(dup, /already exists/);
+    oneLineError(dup, undefined, /already exists/);
     const bad = src(tmp.dir, ["user", "add", "../etc"]);
     assert.is(bad.code, 2);
-    oneLineError(bad, /login/);
+    oneLineError(bad, undefined, /login/);
     const taken = src(tmp.dir, ["user", "add", "bob", "--email", "A@example.com"]);
     assert.is(taken.code, 1);
-    oneLineError(taken, /already exists/);
+    oneLineError(taken, undefined, /already exists/);
     assert.not.match(src(tmp.dir, ["user", "list"]).out, /bob/, "a user whose email was refused is not left behind");
     const empty = src(tmp.dir, ["user", "passwd", "alice"], "");
     assert.is(empty.code, 1);
-    oneLineError(empty, /must not be empty/);
+    oneLineError(empty, undefined, /must not be empty/);
     const nobody = src(tmp.dir, ["user", "passwd", "nobody"], "x");
-    oneLineError(nobody, /not found/);
+    oneLineError(nobody, undefined, /not found/);
     const unknown = src(tmp.dir, ["frobnicate"]);
     assert.is(unknown.code, 1);
-    oneLineError(unknown, /unknown command/);
+    oneLineError(unknown, undefined, /unknown command/);
   } finally {
     await tmp.remove();
   }

@@ -2,9 +2,10 @@
  * The SQL port over postgres.js, on a real PostgreSQL: settings as libpq reads them, error mapping
  * (with no secret in any message), transactions and savepoints, a killed connection, UTC.
  */
+import { freePort } from "./support/free-port.ts";
+import { failure } from "./conformance/harness.ts";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { createServer } from "node:net";
 import { connectPostgres, fromPostgres } from "../lib/adapters/postgres.ts";
 import { pgSettings } from "../lib/pgsql/settings.ts";
 import { isStoreError, type StoreError } from "../lib/errors.ts";
@@ -26,27 +27,9 @@ async function withPort(fn: (sql: SqlPort, db: EmptyDatabase) => Promise<void>, 
   }
 }
 
-async function failure(p: Promise<unknown>): Promise<StoreError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(isStoreError(e), `expected a StoreError, got ${String(e)}`);
-    return e;
-  }
-  throw new assert.Assertion({ message: "expected a rejection", generated: false, operator: "rejects", expects: "error", actual: "ok" });
-}
-
 function noSecret(e: StoreError, secret: string): void {
   const seen = `${e.message}\n${e.stack ?? ""}`;
   assert.not.ok(seen.includes(secret), `the secret leaked: ${e.message}`);
-}
-
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", () => r()));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 test("pgSettings reads DATABASE_URL first, then PG*, then libpq defaults; location has no password", () => {
@@ -94,7 +77,7 @@ test("a wrong password is permission_denied, and the message holds no password",
 });
 
 test("an unreachable server is unavailable, and the message holds no password", async () => {
-  const port = await closedPort();
+  const port = await freePort();
   const sql = connectPostgres({ env: { DATABASE_URL: `postgres://u:hunter2@127.0.0.1:${port}/x` } });
   try {
     const e = await failure(sql.query("SELECT 1"));

@@ -22,7 +22,8 @@ interface DenoSlice {
   rename(from: string, to: string): Promise<void>;
   link(from: string, to: string): Promise<void>;
   remove(path: string, opts?: { recursive?: boolean }): Promise<void>;
-  readDir(path: string): AsyncIterable<{ name: string }>;
+  readDir(path: string): AsyncIterable<{ name: string; isFile: boolean; isDirectory: boolean }>;
+  lstat(path: string): Promise<{ size: number; isDirectory: boolean }>;
   mkdir(path: string, opts?: { mode?: number }): Promise<void>;
   stat(path: string): Promise<{ mtime: Date | null }>;
   lstatSync(path: string): unknown;
@@ -36,6 +37,7 @@ export function denoFs(root: string): FsPort {
 }
 
 const errName = (e: unknown): string => (e as { name?: string } | null)?.name ?? "Error";
+const errCode = (e: unknown): string | undefined => (e as { code?: string } | null)?.code;
 
 let cached: Native | undefined;
 
@@ -63,6 +65,19 @@ function native(): Native {
       const out: string[] = [];
       for await (const e of D.readDir(abs)) out.push(e.name);
       return out;
+    },
+    async readdirKinds(abs) {
+      const out: { name: string; kind: "file" | "dir" | "other" }[] = [];
+      for await (const e of D.readDir(abs)) out.push({ name: e.name, kind: e.isFile ? "file" : e.isDirectory ? "dir" : "other" });
+      return out;
+    },
+    size: async (abs) => (await D.lstat(abs)).size,
+    // Deno has no rmdir of its own: Deno.remove without `recursive` removes an empty directory, but
+    // also a file, hence the check (a file can take the name in between only if a caller stores
+    // both "a" and "a/..." keys, which a folder cannot hold anyway).
+    async rmdir(abs) {
+      if (!(await D.lstat(abs)).isDirectory) throw Object.assign(new Error(`not a directory: ${abs}`), { name: "NotADirectory" });
+      await D.remove(abs);
     },
     mkdir: (abs) => D.mkdir(abs, { mode: 0o700 }),
     async fsyncDir(abs) {
@@ -97,6 +112,7 @@ function native(): Native {
       const n = errName(e);
       if (n === "NotFound" || n === "NotADirectory") return "missing";
       if (n === "AlreadyExists") return "exists";
+      if (errCode(e) === "ENOTEMPTY") return "notEmpty";
       if (n === "PermissionDenied") return "permission";
       return "other";
     },

@@ -2,7 +2,7 @@
  * FsPort in memory: for tests and for runtimes without a filesystem. Every operation is atomic with
  * respect to the others, as the port requires; nothing survives the process.
  */
-import type { FsPort, ProcessRef } from "../ports/fs.ts";
+import type { FsEntry, FsPort, ProcessRef } from "../ports/fs.ts";
 import { checkPath } from "./path.ts";
 
 type Dir = Map<string, Uint8Array | Dir>;
@@ -57,8 +57,26 @@ class MemoryFs implements FsPort {
     return d instanceof Map ? [...d.keys()] : [];
   }
 
+  async entries(path: string): Promise<FsEntry[] | undefined> {
+    const d = path === "" ? this.#root : this.#dirAt(path);
+    if (d === undefined) return undefined;
+    return [...d].map(([name, v]) => (v instanceof Map ? { name, kind: "dir", size: 0 } : { name, kind: "file", size: v.length }));
+  }
+
+  async removeDir(path: string): Promise<boolean> {
+    const { dir, name } = this.#walk(path, false);
+    const d = dir?.get(name);
+    return d instanceof Map && d.size === 0 ? dir!.delete(name) : false;
+  }
+
   isAlive(): boolean {
     return true;
+  }
+
+  #dirAt(path: string): Dir | undefined {
+    const { dir, name } = this.#walk(path, false);
+    const d = dir?.get(name);
+    return d instanceof Map ? d : undefined;
   }
 
   #walk(path: string, create: boolean): { dir: Dir | undefined; name: string } {

@@ -34,6 +34,10 @@ const native: Native = {
   unlink: (abs) => fsp.unlink(abs),
   removeTree: (abs) => fsp.rm(abs, { recursive: true, force: true, maxRetries: 5 }),
   readdir: (abs) => fsp.readdir(abs),
+  readdirKinds: async (abs) =>
+    (await fsp.readdir(abs, { withFileTypes: true })).map((d) => ({ name: d.name, kind: d.isFile() ? "file" : d.isDirectory() ? "dir" : "other" })),
+  size: async (abs) => (await fsp.lstat(abs)).size,
+  rmdir: (abs) => fsp.rmdir(abs),
   mkdir: async (abs) => void (await fsp.mkdir(abs, { mode: 0o700 })),
   async fsyncDir(abs) {
     const fh = await fsp.open(abs, "r");
@@ -56,6 +60,7 @@ const native: Native = {
     const c = code(e);
     if (c === "ENOENT" || c === "ENOTDIR") return "missing";
     if (c === "EEXIST") return "exists";
+    if (c === "ENOTEMPTY") return "notEmpty";
     if (c === "EACCES" || c === "EPERM") return "permission";
     return "other";
   },

@@ -9,12 +9,12 @@
  *   temp file, which fails when the name exists and never shows a partial file.
  * - Directories are created 0700 (each new one fsynced into its parent), files 0600.
  */
-import type { FsPort, ProcessRef, SyncOptions } from "../ports/fs.ts";
+import type { FsEntry, FsPort, ProcessRef, SyncOptions } from "../ports/fs.ts";
 import { StoreError } from "../errors.ts";
 import { checkPath } from "./path.ts";
 
 /** What a native error means to the protocol. */
-export type ErrorKind = "missing" | "exists" | "permission" | "other";
+export type ErrorKind = "missing" | "exists" | "notEmpty" | "permission" | "other";
 
 /** The native calls of one runtime; paths are absolute. Failures throw the runtime's own errors. */
 export interface Native {
@@ -28,6 +28,12 @@ export interface Native {
   /** rm -rf; no error when missing. */
   removeTree(abs: string): Promise<void>;
   readdir(abs: string): Promise<string[]>;
+  /** Entries with their kind; symbolic links and special files are "other". */
+  readdirKinds(abs: string): Promise<{ name: string; kind: FsEntry["kind"] }[]>;
+  /** A file's size in bytes, without following a symbolic link. */
+  size(abs: string): Promise<number>;
+  /** rmdir(2): kind "notEmpty" when the directory holds anything, "missing" when it is not a directory. */
+  rmdir(abs: string): Promise<void>;
   /** One directory, mode 0700. */
   mkdir(abs: string): Promise<void>;
   fsyncDir(abs: string): Promise<void>;
@@ -40,6 +46,8 @@ export interface Native {
 }
 
 const STALE_FOREIGN_TEMP_MS = 3600_000;
+/** lstat calls in flight per entries() call: enough to hide latency, few enough for libuv's pool. */
+const STAT_CONCURRENCY = 16;
 
 export class PosixFs implements FsPort {
   readonly location: string;
@@ -142,6 +150,46 @@ export class PosixFs implements FsPort {
     } catch (e) {
       if (this.#n.kind(e) === "missing") return [];
       throw this.#error("list", path, e);
+    }
+  }
+
+  async entries(path: string): Promise<FsEntry[] | undefined> {
+    const abs = path === "" ? this.location : this.#abs(path);
+    let found: { name: string; kind: FsEntry["kind"] }[];
+    try {
+      found = await this.#n.readdirKinds(abs);
+    } catch (e) {
+      if (this.#n.kind(e) === "missing") return undefined;
+      throw this.#error("list", path || this.location, e);
+    }
+    const out: FsEntry[] = [];
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < found.length) {
+        const { name, kind } = found[next++]!;
+        if (kind !== "file") {
+          out.push({ name, kind, size: 0 });
+          continue;
+        }
+        try {
+          out.push({ name, kind, size: await this.#n.size(`${abs}/${name}`) });
+        } catch (e) {
+          if (this.#n.kind(e) !== "missing") throw this.#error("stat", path ? `${path}/${name}` : name, e);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(STAT_CONCURRENCY, found.length) }, worker));
+    return out;
+  }
+
+  async removeDir(path: string): Promise<boolean> {
+    try {
+      await this.#n.rmdir(this.#abs(path));
+      return true;
+    } catch (e) {
+      const kind = this.#n.kind(e);
+      if (kind === "missing" || kind === "notEmpty" || kind === "exists") return false;
+      throw this.#error("remove", path, e);
     }
   }
 

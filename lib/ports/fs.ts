@@ -37,6 +37,22 @@ export interface FsPort {
   /** Names in a directory (files and directories, unsorted); [] when the directory is missing. */
   list(path: string): Promise<string[]>;
 
+  /**
+   * Optional (the blob folder adapter needs it): the entries of a directory with their kind and,
+   * for files, their size; unsorted. `""` is the root. Symbolic links are "other" (not followed).
+   * An entry that vanishes while it is looked at is left out. undefined when there is no directory
+   * at `path` (missing, or a file).
+   */
+  entries?(path: string): Promise<FsEntry[] | undefined>;
+
+  /**
+   * Optional (the blob folder adapter prunes with it): removes `path` if it is an empty directory;
+   * false when it is missing, not a directory or not empty. Never removes a file or a non-empty
+   * directory, so a file another writer just moved in survives. Not fsynced: an empty directory
+   * that comes back after a crash holds nothing.
+   */
+  removeDir?(path: string): Promise<boolean>;
+
   /** This process, as lock owners are recorded: host name and process id. */
   readonly self: ProcessRef;
 
@@ -48,6 +64,13 @@ export interface FsPort {
 
   /** A human-readable location of the root, for messages and `src store info`. */
   readonly location: string;
+}
+
+export interface FsEntry {
+  name: string;
+  kind: "file" | "dir" | "other";
+  /** Bytes, for a file; 0 otherwise. */
+  size: number;
 }
 
 export interface SyncOptions {

@@ -61,6 +61,18 @@ async function watchdog(name: string, body: () => Promise<void>): Promise<void> 
   }
 }
 
+/** Asserts that `p` rejects with a StoreError (any code) and returns it. */
+export async function failure(p: Promise<unknown>): Promise<StoreError> {
+  try {
+    await p;
+  } catch (e) {
+    if (!isStoreError(e)) throw new assert.Assertion({ message: `expected a StoreError, got ${String(e)}`, generated: false, operator: "rejects", expects: "StoreError", actual: e });
+    return e;
+  }
+  assert.unreachable("expected a rejection, but the call succeeded");
+  throw new Error("unreachable");
+}
+
 /** Asserts that `p` rejects with a StoreError of `code` (and `field`, for invalid_input). */
 export async function rejects(p: Promise<unknown>, code: ErrorCode, field?: string): Promise<StoreError> {
   try {

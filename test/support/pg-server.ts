@@ -14,6 +14,7 @@
  * the dir). A live owner stops its server on stop(), and on exit, SIGINT and SIGTERM (and, on Deno,
  * on an uncaught error, which emits no 'exit' there).
  */
+import { freePort } from "./free-port.ts";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import {
@@ -30,7 +31,6 @@ import {
   writeFileSync,
 } from "node:fs";
 import { chmod, cp, lstat, readdir, readFile, rename, rm, symlink } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -457,17 +457,6 @@ function runToEnd(cmd: string, args: string[], runAs: OsUser | undefined): Promi
 
 function childEnv(): Record<string, string> {
   return { PATH: process.env.PATH ?? "/usr/bin:/bin", LC_ALL: "C", LANG: "C" };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 function mkdirWorldReadable(dir: string): void {

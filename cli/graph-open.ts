@@ -1,0 +1,146 @@
+/**
+ * What every `src graph ...` command needs before its one graph-store call: option values exactly
+ * as typed, the root (flag > $SRC_GRAPHSTORE_ROOT > <sgpath>/graphstore), the opened store, and
+ * errors that never carry an AWS credential.
+ */
+import { stat, mkdir } from "node:fs/promises";
+import { resolve } from "node:path";
+import { StoreError, isStoreError } from "../lib/errors.ts";
+import { defaultGraphRoot, isS3Root, openBlobRoot } from "../lib/adapters/graph-root.ts";
+import { openGraphStore } from "../lib/graph/graph-store.ts";
+import type { CommitRef, GraphStore } from "../lib/graph/store.ts";
+import { checkCommitRef } from "../lib/graph/query-input.ts";
+import { sgpath } from "./open.ts";
+import { UsageError } from "./output.ts";
+
+/**
+ * The value of `--name <value>` as typed. cac (through mri) turns number-like values into numbers:
+ * unit "010" would become 10 and an all-digit 40-character commit 1.2e+39, so string options are
+ * read from argv (both `--name v` and `--name=v`, kebab or camel case, up to a `--`).
+ */
+export function stringOption(name: string, argv: readonly string[] = process.argv.slice(2)): string | undefined {
+  const spellings = new Set([name, name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())]);
+  let value: string | undefined;
+  let seen = 0;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--") break;
+    for (const s of spellings) {
+      if (a === `--${s}`) {
+        value = argv[++i];
+        seen++;
+      } else if (a.startsWith(`--${s}=`)) {
+        value = a.slice(s.length + 3);
+        seen++;
+      }
+    }
+  }
+  if (seen > 1) throw new UsageError(`--${name} is given ${seen} times: give it once`);
+  if (seen === 1 && value === undefined) throw new UsageError(`--${name} needs a value`);
+  return value;
+}
+
+/** A string option the command cannot do without. */
+export function requiredOption(name: string): string {
+  const v = stringOption(name);
+  if (v === undefined) throw new UsageError(`--${name} is required`);
+  return v;
+}
+
+/** --repo and --commit, checked before the root is opened or made (invalid_input, exit 2). */
+export function commitRef(): CommitRef {
+  return checkCommitRef({ repo: requiredOption("repo"), commit: requiredOption("commit") });
+}
+
+/** --limit: an integer 1..1000; undefined when not given. */
+export function limitOption(): number | undefined {
+  const v = stringOption("limit");
+  if (v === undefined) return undefined;
+  if (!/^\d{1,4}$/.test(v) || Number(v) < 1 || Number(v) > 1000) throw new UsageError(`--limit: must be an integer 1..1000, got "${v}"`);
+  return Number(v);
+}
+
+/** Where the graph store is: --graphstore.root, else $SRC_GRAPHSTORE_ROOT, else <sgpath>/graphstore. */
+export function graphRoot(): string {
+  const root = stringOption("graphstore.root") ?? (process.env.SRC_GRAPHSTORE_ROOT || undefined);
+  if (root === undefined) return defaultGraphRoot(sgpath({ sgpath: stringOption("sgpath") }));
+  if (root === "") throw new UsageError("--graphstore.root: must not be empty");
+  if (isS3Root(root)) return root;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(root)) throw new UsageError(`--graphstore.root: "${root}" is neither a folder nor s3://bucket[/prefix]`);
+  return resolve(root);
+}
+
+/**
+ * Opens the graph store at the root. A folder root must exist for reading (a missing one is a
+ * clear not_found, not an empty answer that hides a mistyped path); `create` makes it for import.
+ */
+export async function openCliGraph(o: { create?: boolean } = {}): Promise<GraphStore> {
+  const root = graphRoot();
+  if (isS3Root(root)) {
+    // The SDK warns on Node 20 that later releases need Node 22: noise on every command here.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  } else {
+    await folderRoot(root, o.create === true);
+  }
+  const blob = await openBlobRoot(root, { env: process.env });
+  try {
+    return await openGraphStore(blob);
+  } catch (e) {
+    await blob.close().catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Runs `fn` on the opened store and closes it (an S3 client holds sockets open until closed). */
+export async function withGraph<T>(o: { create?: boolean }, fn: (g: GraphStore) => Promise<T>): Promise<T> {
+  const graph = await openCliGraph(o);
+  try {
+    return await fn(graph);
+  } finally {
+    await graph.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Wraps a command: whatever it throws leaves with every AWS credential in the environment blanked
+ * out of the message, in case a lower layer quoted one.
+ */
+export function guarded<A extends unknown[]>(fn: (...a: A) => Promise<void>): (...a: A) => Promise<void> {
+  return async (...a) => {
+    try {
+      await fn(...a);
+    } catch (e) {
+      throw scrub(e);
+    }
+  };
+}
+
+// ---- internals -----------------------------------------------------------------------------------
+
+async function folderRoot(root: string, create: boolean): Promise<void> {
+  let st = await stat(root).catch((e: { code?: string }) => {
+    if (e.code === "ENOENT" || e.code === "ENOTDIR") return undefined;
+    throw e;
+  });
+  if (st === undefined && create) {
+    await mkdir(root, { recursive: true }).catch((e: { code?: string; message?: string }) => {
+      throw new StoreError(e.code === "EACCES" || e.code === "EPERM" ? "permission_denied" : "unavailable", `cannot create the graph store folder ${root}: ${e.message}`, { cause: e });
+    });
+    st = await stat(root);
+  }
+  if (st === undefined) throw new StoreError("not_found", `no graph store at ${root}: nothing was imported there (see "src graph import", or set --graphstore.root)`);
+  if (!st.isDirectory()) throw new UsageError(`--graphstore.root: ${root} is not a folder`);
+}
+
+const SECRET_VARS = ["AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY", "AWS_ACCESS_KEY_ID", "AWS_SESSION_TOKEN"];
+
+function scrub(e: unknown): unknown {
+  const secrets = SECRET_VARS.map((k) => process.env[k]).filter((v): v is string => typeof v === "string" && v.length >= 4);
+  if (!(e instanceof Error) || !secrets.some((s) => e.message.includes(s))) return e;
+  let message = e.message;
+  for (const s of secrets) message = message.split(s).join("***");
+  if (isStoreError(e)) return new StoreError(e.code, message, { ...(e.field !== undefined ? { field: e.field } : {}) });
+  const copy = new Error(message);
+  copy.name = e.name;
+  return copy;
+}

@@ -1,0 +1,101 @@
+/**
+ * S3 and AWS SDK failures -> StoreError, in one place. Messages name the bucket and the server and
+ * say which settings to check. The SDK copies every field of S3's error XML onto its exception
+ * (AWSAccessKeyId, StringToSign, CanonicalRequest, SignatureProvided), and network errors can carry
+ * the request: so the cause is a new Error holding only the error's name, Code, HTTP status and
+ * request id, and any server text shown is scrubbed of the credentials in use.
+ */
+import { StoreError } from "../errors.ts";
+import type { S3Settings } from "./s3-settings.ts";
+
+/** S3's answers to credentials it does not accept. */
+const AUTH_CODES = new Set([
+  "InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "ExpiredToken", "InvalidToken",
+  "TokenRefreshRequired", "AccountProblem", "AllAccessDisabled", "InvalidClientTokenId", "RequestTimeTooSkewed",
+  "CredentialsProviderError", "Forbidden",
+]);
+
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN",
+  "ECONNABORTED", "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT",
+]);
+
+/** The few diagnostic fields of an SDK or socket error. */
+export interface S3ErrorFacts {
+  name: string;
+  code: string;
+  status: number | undefined;
+  requestId: string | undefined;
+  attempts: number | undefined;
+}
+
+export function errorFacts(e: unknown): S3ErrorFacts {
+  const x = (e ?? {}) as { name?: unknown; Code?: unknown; code?: unknown; $metadata?: { httpStatusCode?: unknown; requestId?: unknown; attempts?: unknown } };
+  const str = (v: unknown) => (typeof v === "string" && v !== "" ? v : undefined);
+  const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
+  const name = str(x.name) ?? "Error";
+  return {
+    name,
+    code: str(x.Code) ?? str(x.code) ?? (name !== "Error" ? name : ""),
+    status: num(x.$metadata?.httpStatusCode),
+    requestId: str(x.$metadata?.requestId),
+    attempts: num(x.$metadata?.attempts),
+  };
+}
+
+/** The error's name, Code, HTTP status and request id; nothing else of it (no message, no stack). */
+export function sanitizedCause(e: unknown): Error {
+  const f = errorFacts(e);
+  const copy = new Error(`${f.code || f.name}${f.status ? ` (HTTP ${f.status})` : ""}`);
+  copy.name = f.name;
+  const dst = copy as unknown as Record<string, unknown>;
+  if (f.code) dst.Code = f.code;
+  if (f.status !== undefined) dst.httpStatusCode = f.status;
+  if (f.requestId) dst.requestId = f.requestId;
+  return copy;
+}
+
+/** `e` (from an operation on `s`) as one StoreError. */
+export function s3Error(e: unknown, s: S3Settings): StoreError {
+  if (e instanceof StoreError) return e;
+  const f = errorFacts(e);
+  const opts = { cause: sanitizedCause(e) };
+  const bucket = JSON.stringify(s.bucket);
+  const tries = f.attempts && f.attempts > 1 ? ` after ${f.attempts} attempts` : "";
+  const what = `${f.code || f.name}${f.status ? `, HTTP ${f.status}` : ""}`;
+
+  if (AUTH_CODES.has(f.code) || AUTH_CODES.has(f.name) || f.status === 403) {
+    return new StoreError("permission_denied", `S3 denied access to bucket ${bucket} at ${s.where} (${what}): ${authHint(f.code, s)}`, opts);
+  }
+  if (f.code === "NoSuchBucket") return new StoreError("unavailable", `S3 bucket ${bucket} does not exist at ${s.where}`, opts);
+  if (f.status === undefined && (NETWORK_CODES.has(f.code) || f.name === "TimeoutError" || f.name === "AbortError")) {
+    return new StoreError("unavailable", `S3 at ${s.where} is unreachable (${what})${tries}; try again`, { ...opts, retryable: true });
+  }
+  if ((f.status !== undefined && f.status >= 500) || f.status === 429 || f.code === "SlowDown" || f.code === "RequestTimeout") {
+    return new StoreError("unavailable", `S3 at ${s.where} failed (${what})${tries}; try again`, { ...opts, retryable: true });
+  }
+  const text = scrub(typeof (e as { message?: unknown })?.message === "string" ? (e as Error).message : "", s);
+  return new StoreError("internal", `S3 error on bucket ${bucket} at ${s.where} (${what})${text ? `: ${text}` : ""}`, opts);
+}
+
+function authHint(code: string, s: S3Settings): string {
+  const keys = "check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_SECRET_KEY)";
+  const from = `credentials from ${s.credentialSource}`;
+  if (code === "CredentialsProviderError") return `no credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_SECRET_KEY), or configure an AWS profile or role`;
+  if (code === "ExpiredToken" || code === "InvalidToken" || code === "TokenRefreshRequired") return `the session token is expired or invalid: renew AWS_SESSION_TOKEN (${from})`;
+  if (code === "RequestTimeTooSkewed") return "this machine's clock is too far off the server's: fix the clock";
+  if (code === "AccessDenied" || code === "Forbidden" || code === "AllAccessDisabled" || code === "AccountProblem") {
+    return `the ${from} lack permission for this bucket (s3:ListBucket, s3:GetObject, s3:PutObject, s3:DeleteObject), or are wrong: ${keys}`;
+  }
+  return `the ${from} were refused: ${keys}`;
+}
+
+/** Server text with the credentials in use cut out (S3 messages can quote the key id). */
+function scrub(text: string, s: S3Settings): string {
+  let out = text.slice(0, 300);
+  const c = s.credentials;
+  for (const secret of [c?.secretAccessKey, c?.sessionToken, c?.accessKeyId]) {
+    if (secret) out = out.split(secret).join("***");
+  }
+  return out.replace(/\b(AKIA|ASIA)[A-Z0-9]{12,}\b/g, "***");
+}

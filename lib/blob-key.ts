@@ -1,0 +1,36 @@
+/** The key rules of the blob port (lib/ports/blob.ts), checked by every adapter before any I/O. */
+import { invalid } from "./errors.ts";
+
+const MAX_KEY_BYTES = 1024;
+const enc = new TextEncoder();
+
+/** A key an adapter may store: invalid_input (field "key") otherwise. */
+export function checkBlobKey(key: unknown): string {
+  if (typeof key !== "string" || key === "") throw invalid("key", "must be a non-empty string");
+  if (enc.encode(key).length > MAX_KEY_BYTES) throw invalid("key", `must be at most ${MAX_KEY_BYTES} UTF-8 bytes`);
+  if (/[\x00-\x1f\x7f\\]/.test(key) || /\p{Cs}/u.test(key)) {
+    throw invalid("key", "must not contain control characters, backslashes or unpaired surrogates");
+  }
+  if (key.split("/").some((p) => p === "" || p === "." || p === "..")) {
+    throw invalid("key", `must not have empty, "." or ".." segments: ${JSON.stringify(key)}`);
+  }
+  return key;
+}
+
+/** A list prefix: "" (everything) or a string that could start a valid key. */
+export function checkBlobPrefix(prefix: unknown): string {
+  if (typeof prefix !== "string") throw invalid("prefix", "must be a string");
+  if (prefix === "") return prefix;
+  if (/[\x00-\x1f\x7f\\]/.test(prefix) || prefix.startsWith("/") || prefix.includes("//")) {
+    throw invalid("prefix", `cannot start any valid key: ${JSON.stringify(prefix)}`);
+  }
+  return prefix;
+}
+
+/** Compares keys by their UTF-8 bytes, the order S3 lists in (differs from JS order beyond U+FFFF). */
+export function compareKeys(a: string, b: string): number {
+  const x = enc.encode(a), y = enc.encode(b);
+  const n = Math.min(x.length, y.length);
+  for (let i = 0; i < n; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+  return x.length - y.length;
+}
