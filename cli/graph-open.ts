@@ -4,7 +4,8 @@
  * errors that never carry an AWS credential.
  */
 import { stat, mkdir } from "node:fs/promises";
-import { resolve } from "node:path";
+import { homedir } from "node:os";
+import { join, resolve } from "node:path";
 import { StoreError, isStoreError } from "../lib/errors.ts";
 import { defaultGraphRoot, isS3Root, openBlobRoot } from "../lib/adapters/graph-root.ts";
 import { openGraphStore } from "../lib/graph/graph-store.ts";
@@ -60,14 +61,35 @@ export function limitOption(): number | undefined {
   return Number(v);
 }
 
-/** Where the graph store is: --graphstore.root, else $SRC_GRAPHSTORE_ROOT, else <sgpath>/graphstore. */
-export function graphRoot(): string {
-  const root = stringOption("graphstore.root") ?? (process.env.SRC_GRAPHSTORE_ROOT || undefined);
-  if (root === undefined) return defaultGraphRoot(sgpath({ sgpath: stringOption("sgpath") }));
+/**
+ * Where the graph store is: --graphstore.root, else $SRC_GRAPHSTORE_ROOT, else <sgpath>/graphstore.
+ * `--graphstore-root` is taken too (people type it); a misspelt `--graphstore.<x>` is refused, as cac
+ * would otherwise take it as an unknown `graphstore` sub-option and the default root be used silently.
+ */
+export function graphRoot(argv: readonly string[] = process.argv.slice(2)): string {
+  strayGraphstoreOption(argv);
+  const dotted = stringOption("graphstore.root", argv);
+  const dashed = stringOption("graphstore-root", argv);
+  if (dotted !== undefined && dashed !== undefined) throw new UsageError("--graphstore.root is given 2 times: give it once");
+  const root = dotted ?? dashed ?? (process.env.SRC_GRAPHSTORE_ROOT || undefined);
+  if (root === undefined) {
+    const sg = stringOption("sgpath", argv) ?? process.env.SGPATH;
+    return defaultGraphRoot(sgpath({ sgpath: sg === undefined ? undefined : expandHome(sg) }));
+  }
   if (root === "") throw new UsageError("--graphstore.root: must not be empty");
   if (isS3Root(root)) return root;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(root)) throw new UsageError(`--graphstore.root: "${root}" is neither a folder nor s3://bucket[/prefix]`);
-  return resolve(root);
+  return resolve(expandHome(root));
+}
+
+/**
+ * "~" and "~/..." as the home folder: the shell leaves them alone in `--graphstore.root=~/graphs`
+ * and in variables set from files (systemd, .env), and a folder literally named "~" is never meant.
+ */
+export function expandHome(path: string): string {
+  if (path === "~") return homedir();
+  if (path.startsWith("~/")) return join(homedir(), path.slice(2));
+  return path;
 }
 
 /**
@@ -102,15 +124,16 @@ export async function withGraph<T>(o: { create?: boolean }, fn: (g: GraphStore) 
 }
 
 /**
- * Wraps a command: whatever it throws leaves with every AWS credential in the environment blanked
- * out of the message, in case a lower layer quoted one.
+ * Wraps a command: whatever it throws leaves as one line (a lower layer may quote text over several
+ * lines), naming the option the user typed rather than the API field ("--unit-type", not
+ * "unitType"), and with every AWS credential in the environment blanked out.
  */
 export function guarded<A extends unknown[]>(fn: (...a: A) => Promise<void>): (...a: A) => Promise<void> {
   return async (...a) => {
     try {
       await fn(...a);
     } catch (e) {
-      throw scrub(e);
+      throw forPeople(e);
     }
   };
 }
@@ -132,13 +155,38 @@ async function folderRoot(root: string, create: boolean): Promise<void> {
   if (!st.isDirectory()) throw new UsageError(`--graphstore.root: ${root} is not a folder`);
 }
 
+/** `--graphstore`, `--graphstore.rot`, ...: anything named like the root option that is not it. */
+function strayGraphstoreOption(argv: readonly string[]): void {
+  for (const a of argv) {
+    if (a === "--") return;
+    const name = /^--(graphstore[^=]*)/i.exec(a)?.[1];
+    if (name !== undefined && !["graphstore.root", "graphstore-root", "graphstoreRoot"].includes(name)) {
+      throw new UsageError(`unknown option --${name}: the graph store root is --graphstore.root <folder | s3://bucket[/prefix]>`);
+    }
+  }
+}
+
 const SECRET_VARS = ["AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY", "AWS_ACCESS_KEY_ID", "AWS_SESSION_TOKEN"];
 
-function scrub(e: unknown): unknown {
+/** API fields of invalid_input errors as the CLI spells them; "" drops the prefix (the message names the file). */
+const FLAGS: Record<string, string> = {
+  repo: "--repo", commit: "--commit", unitType: "--unit-type", unit: "--unit", path: "--path", file: "--file",
+  namePrefix: "--name-prefix", cursor: "--cursor", limit: "--limit", "def.repo": "--def-repo",
+  "def.unitType": "--def-unit-type", "def.unit": "--def-unit", "def.path": "--def-path",
+  "graphstore.root": "--graphstore.root", files: "", dir: "",
+};
+
+function forPeople(e: unknown): unknown {
+  if (!(e instanceof Error)) return e;
   const secrets = SECRET_VARS.map((k) => process.env[k]).filter((v): v is string => typeof v === "string" && v.length >= 4);
-  if (!(e instanceof Error) || !secrets.some((s) => e.message.includes(s))) return e;
-  let message = e.message;
+  let message = e.message.replace(/\s*[\r\n]+\s*/g, " ");
   for (const s of secrets) message = message.split(s).join("***");
+  const field = isStoreError(e, "invalid_input") ? e.field : undefined;
+  const flag = field !== undefined && Object.hasOwn(FLAGS, field) ? FLAGS[field] : undefined;
+  if (field !== undefined && flag !== undefined && message.startsWith(`${field}: `)) {
+    message = (flag === "" ? "" : `${flag}: `) + message.slice(field.length + 2);
+  }
+  if (message === e.message) return e;
   if (isStoreError(e)) return new StoreError(e.code, message, { ...(e.field !== undefined ? { field: e.field } : {}) });
   const copy = new Error(message);
   copy.name = e.name;

@@ -8,7 +8,7 @@ import type { Page } from "../lib/model.ts";
 import { notFound } from "../lib/errors.ts";
 import { confirmDeletion } from "./confirm.ts";
 import { commitRef, guarded, limitOption, stringOption, withGraph } from "./graph-open.ts";
-import { printCommits, printDefs, printDocs, printRefs, printUnits } from "./graph-output.ts";
+import { cell, count, printCommits, printDefs, printDocs, printRefs, printUnits } from "./graph-output.ts";
 import { UsageError } from "./output.ts";
 
 export { graphImport } from "./graph-import.ts";
@@ -38,7 +38,9 @@ export const graphDefs = guarded(async (o: ListFlags): Promise<void> => {
   }
   const query = { ...at, ...unit, ...(file !== undefined ? { file } : {}), ...(namePrefix !== undefined ? { namePrefix } : {}) };
   const paging = pagingOptions(o);
-  await withGraph({}, (g) => paged((page) => g.defs({ ...query, ...page }), printDefs, paging));
+  await withGraph({}, async (g) => {
+    if (await paged((page) => g.defs({ ...query, ...page }), printDefs, paging) === 0) await noSuchUnit(g, at, unit, paging);
+  });
 });
 
 export const graphRefs = guarded(async (o: ListFlags): Promise<void> => {
@@ -59,7 +61,9 @@ export const graphRefs = guarded(async (o: ListFlags): Promise<void> => {
     ...unit,
   };
   const paging = pagingOptions(o);
-  await withGraph({}, (g) => paged((page) => g.refs({ ...query, ...page }), printRefs, paging));
+  await withGraph({}, async (g) => {
+    if (await paged((page) => g.refs({ ...query, ...page }), printRefs, paging) === 0) await noSuchUnit(g, at, unit, paging);
+  });
 });
 
 export const graphDocs = guarded(async (o: { json?: boolean }): Promise<void> => {
@@ -67,7 +71,11 @@ export const graphDocs = guarded(async (o: { json?: boolean }): Promise<void> =>
   const unit = unitOption("unit-type", "unit");
   if (!unit) throw new UsageError("--unit-type and --unit are required");
   const path = stringOption("path") ?? "";
-  await withGraph({}, async (g) => printDocs(await g.docs({ ...at, ...unit, path }), o.json === true));
+  await withGraph({}, async (g) => {
+    const docs = await g.docs({ ...at, ...unit, path });
+    printDocs(docs, o.json === true);
+    if (docs.length === 0) await noSuchUnit(g, at, unit, { cursor: undefined });
+  });
 });
 
 export const graphLs = guarded(async (o: { json?: boolean }): Promise<void> => {
@@ -81,7 +89,8 @@ export const graphRm = guarded(async (o: { yes?: boolean }): Promise<void> => {
     const stored = await storedCommit(g, at);
     await confirmDeletion(`the graph data of ${stored.repo}@${stored.commit} in ${g.location}`, o.yes === true);
     if (!(await g.deleteCommit(at))) throw notFound(`${at.repo}@${at.commit} in ${g.location}`);
-    console.log(`removed ${stored.repo}@${stored.commit} (${stored.units} units, ${stored.defs} defs, ${stored.refs} refs, ${stored.docs} docs) from ${g.location}`);
+    const counts = [count(stored.units, "unit"), count(stored.defs, "def"), count(stored.refs, "ref"), count(stored.docs, "doc")];
+    console.log(`removed ${stored.repo}@${stored.commit} (${counts.join(", ")}) from ${g.location}`);
   });
 });
 
@@ -93,6 +102,17 @@ function unitOption(typeFlag: string, nameFlag: string): { unitType: string; uni
   const unit = stringOption(nameFlag);
   if ((unitType === undefined) !== (unit === undefined)) throw new UsageError(`--${typeFlag} and --${nameFlag} go together`);
   return unitType !== undefined && unit !== undefined ? { unitType, unit } : undefined;
+}
+
+/**
+ * After an empty answer for a unit: say on stderr when the commit has no such unit (a typo, or a
+ * unit of another commit), which an empty answer alone cannot tell from a unit without results.
+ * The exit status stays 0: the answer itself is right.
+ */
+async function noSuchUnit(g: GraphStore, at: CommitRef, unit: { unitType: string; unit: string } | undefined, o: { cursor: string | undefined }): Promise<void> {
+  if (!unit || o.cursor !== undefined) return;
+  if ((await g.units(at)).some((u) => u.Type === unit.unitType && u.Name === unit.unit)) return;
+  process.stderr.write(cell(`note: ${at.repo}@${at.commit} has no unit ${unit.unitType} ${JSON.stringify(unit.unit)} (see "src graph units")`) + "\n");
 }
 
 /** The commit as listed, so the prompt and the message show it as imported; not_found when absent. */
@@ -118,22 +138,30 @@ function pagingOptions(o: ListFlags): Paging {
 
 /**
  * One page (--limit, --cursor), or with --all every page from there on: JSON Lines are printed as
- * pages arrive, a table once at the end (its columns are aligned over every row).
+ * pages arrive, a table once at the end (its columns are aligned over every row). Returns the number
+ * of rows printed.
  */
 async function paged<T>(
   fetch: (page: { limit?: number; cursor?: string }) => Promise<Page<T>>,
   print: (page: Page<T>, json: boolean) => void,
   o: Paging,
-): Promise<void> {
+): Promise<number> {
   let cursor = o.cursor;
   const page = () => ({ ...(cursor !== undefined ? { cursor } : {}), ...(o.limit !== undefined ? { limit: o.limit } : o.all ? { limit: 1000 } : {}) });
-  if (!o.all) return print(await fetch(page()), o.json);
+  if (!o.all) {
+    const p = await fetch(page());
+    print(p, o.json);
+    return p.items.length;
+  }
   const rows: T[] = [];
+  let n = 0;
   do {
     const p = await fetch(page());
+    n += p.items.length;
     if (o.json) print({ items: p.items }, true);
     else rows.push(...p.items);
     cursor = p.nextCursor;
   } while (cursor);
   if (!o.json) print({ items: rows }, false);
+  return n;
 }

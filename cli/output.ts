@@ -19,13 +19,25 @@ export function fail(e: unknown): never {
 }
 
 /**
- * cac matches a command by its first word only, so "user add" must reach it as one word: join the
- * first two words when together they name a command.
+ * cac matches a command by its first word only, so "user add" must reach it as one word, and first:
+ * the first two words that are not options (nor the value of an option that takes one, as told by
+ * `takesValue`) are joined and moved to the front when together they name a command, so that
+ * `src --sgpath /srv graph ls` and `src graph --json ls` work like `src graph ls --sgpath /srv`.
  */
-export function joinCommandWords(argv: string[], names: string[]): string[] {
-  const [a, b, ...rest] = argv;
-  if (a !== undefined && b !== undefined && names.includes(`${a} ${b}`)) return [`${a} ${b}`, ...rest];
-  return argv;
+export function joinCommandWords(argv: string[], names: string[], takesValue: (option: string) => boolean = () => false): string[] {
+  const words: number[] = [];
+  for (let i = 0; i < argv.length && words.length < 2; i++) {
+    const a = argv[i]!;
+    if (a === "--") break;
+    if (a.startsWith("-") && a !== "-") {
+      if (!a.includes("=") && takesValue(a)) i++;
+      continue;
+    }
+    words.push(i);
+  }
+  const [i, j] = words;
+  if (i === undefined || j === undefined || !names.includes(`${argv[i]} ${argv[j]}`)) return argv;
+  return [`${argv[i]} ${argv[j]}`, ...argv.filter((_, k) => k !== i && k !== j)];
 }
 
 export function table(head: string[], rows: string[][]): string {

@@ -57,8 +57,9 @@ cli.command("pgsql status", "Show applied, pending and changed migrations; exit 
 
 cli.option("--graphstore.root <root>", "Graph store: a folder or s3://bucket[/prefix] (default: $SRC_GRAPHSTORE_ROOT, else <sgpath>/graphstore)");
 // cac nests "--graphstore.root x" as { graphstore: { root: "x" } } but looks the top name up when it
-// checks for unknown options, so the option answers to "graphstore".
-cli.globalCommand.options.find((o) => o.rawName.startsWith("--graphstore.root"))!.names = ["graphstore"];
+// checks for unknown options, so the option answers to "graphstore" (graph-open.ts refuses any other
+// "--graphstore.<x>"), and to "graphstoreRoot" for the "--graphstore-root" people type.
+cli.globalCommand.options.find((o) => o.rawName.startsWith("--graphstore.root"))!.names = ["graphstore", "graphstoreRoot"];
 
 cli.command("graph import <...paths>", "Import srclib build folders or unit/graph files for a repo at a commit (replaces an earlier import)")
   .option("--repo <uri>", "Repo URI, e.g. github.com/alice/proj (required)")
@@ -148,8 +149,9 @@ const groupFooters: Record<string, string> = {
     "--all to get everything. The table prints the cursor on stderr. Other listings are never cut.",
     "",
     "Exit codes:",
-    "  0    done",
-    "  1    failed: not found (root, commit, def), unavailable, permission or credentials refused",
+    "  0    done (an empty answer too)",
+    "  1    failed: not found (root, commit, def), unavailable, permission or credentials refused, a",
+    "       cursor made before the commit was re-imported, a root of a newer format",
     "  2    invalid input: options, a malformed srclib file (named; nothing imported); rm off a terminal",
     "       without --yes",
     "  130  import interrupted (Ctrl-C); nothing of it was imported",
@@ -159,8 +161,15 @@ const groupFooters: Record<string, string> = {
 cli.help(commandHelp(cli, groupFooters));
 cli.version(VERSION);
 
+/** Options that take a value, so that the word after one is not taken for a command word. */
+const valueOptions = new Set([cli.globalCommand, ...cli.commands].flatMap((c) => c.options)
+  .filter((o) => /[<[]/.test(o.rawName)).flatMap((o) => o.rawName.split(/[\s,]+/).filter((w) => w.startsWith("-"))));
+valueOptions.add("--graphstore-root");
+
 async function main(argv: string[]): Promise<void> {
-  const args = joinCommandWords(argv, cli.commands.map((c) => c.name));
+  // A reader that stops early (`src graph defs --all --json | head`) is not an error.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => (e.code === "EPIPE" ? process.exit(0) : fail(e)));
+  const args = joinCommandWords(argv, cli.commands.map((c) => c.name), (o) => valueOptions.has(o));
   // "src pgsql", "src pgsql --help": the help of every "pgsql ..." command.
   const [group, next] = args;
   if (group !== undefined && (next === undefined || next === "--help" || next === "-h") && args.length <= 2) {
@@ -175,7 +184,30 @@ async function main(argv: string[]): Promise<void> {
     const see = groupHelp(cli, word) !== undefined ? `src ${word} --help` : "src --help";
     throw new Error(`unknown command "${cli.args.join(" ")}": see "${see}"`);
   }
-  await cli.runMatchedCommand();
+  try {
+    await cli.runMatchedCommand();
+  } catch (e) {
+    throw typedSpelling(e, args);
+  }
+}
+
+/**
+ * cac names an unknown option camel-cased ("--graphstoreRot"): name it as it was typed. A value
+ * that starts with "-" (`--limit -1`, `--name-prefix -x`) is taken for options: say how to give it.
+ */
+function typedSpelling(e: unknown, args: string[]): unknown {
+  const name = e instanceof Error && e.name === "CACError" ? /^Unknown option `--?(\S+)`$/.exec(e.message)?.[1] : undefined;
+  if (name === undefined || !(e instanceof Error)) return e;
+  const see = `see "src ${cli.matchedCommand?.name ?? ""} --help"`;
+  const dashed = args.findIndex((a, i) => i > 0 && /^-[^-]/.test(a) && a.slice(1).startsWith(name) && valueOptions.has(args[i - 1]!));
+  if (dashed > 0) {
+    e.message = `${args[dashed - 1]} ${args[dashed]}: "${args[dashed]}" was taken for an option; write ${args[dashed - 1]}=${args[dashed]}`;
+    return e;
+  }
+  const camel = (w: string) => w.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  const typed = args.find((a) => a.startsWith("--") && camel(a.slice(2).replace(/=.*/s, "")) === name);
+  if (typed !== undefined) e.message = `Unknown option \`${typed.replace(/=.*/s, "")}\`: ${see}`;
+  return e;
 }
 
 main(process.argv.slice(2)).catch(fail);

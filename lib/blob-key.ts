@@ -17,11 +17,15 @@ export function checkBlobKey(key: unknown): string {
   return key;
 }
 
-/** A list prefix: "" (everything) or a string that could start a valid key. */
+/**
+ * A list prefix: "" (everything) or a string that could start a valid key. A prefix is matched
+ * against the keys' UTF-8 bytes (S3 sends it as UTF-8), so it must be well-formed UTF-16: a lone
+ * surrogate (half of an emoji, say) has no UTF-8 form, and would match differently on each adapter.
+ */
 export function checkBlobPrefix(prefix: unknown): string {
   if (typeof prefix !== "string") throw invalid("prefix", "must be a string");
   if (prefix === "") return prefix;
-  if (/[\x00-\x1f\x7f\\]/.test(prefix) || prefix.startsWith("/") || prefix.includes("//")) {
+  if (/[\x00-\x1f\x7f\\]/.test(prefix) || /\p{Cs}/u.test(prefix) || prefix.startsWith("/") || prefix.includes("//")) {
     throw invalid("prefix", `cannot start any valid key: ${JSON.stringify(prefix)}`);
   }
   return prefix;

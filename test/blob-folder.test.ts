@@ -8,7 +8,8 @@ import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import { folderBlob } from "../lib/adapters/folder-blob.ts";
 import { StoreError } from "../lib/errors.ts";
-import { nodeFs } from "../lib/adapters/node-fs.ts";
+import { nodeFs, nodeNative } from "../lib/adapters/node-fs.ts";
+import { PosixFs, type Native } from "../lib/adapters/posix-fs.ts";
 import { memoryFs } from "../lib/adapters/memory-fs.ts";
 import { seg, isHashed } from "../lib/fs/names.ts";
 import type { BlobPort } from "../lib/ports/blob.ts";
@@ -61,7 +62,8 @@ function folderSuite(label: string, open: (dir: string) => Promise<FsPort>): voi
   });
 
   it("keys under tmp/ are refused before any I/O; tmp/ is never listed; tmpx/ keys are fine", async (blob, dir) => {
-    for (const k of ["tmp", "tmp/x", "tmp/a/b"]) {
+    // "TMP/x" too: on a case-insensitive filesystem it would land in the port's temp folder.
+    for (const k of ["tmp", "tmp/x", "tmp/a/b", "TMP/x", "Tmp"]) {
       await rejects(blob.put(k, bytes("x")), "invalid_input", "key");
       await rejects(blob.get(k), "invalid_input", "key");
       await rejects(blob.delete([k]), "invalid_input", "key");
@@ -73,6 +75,7 @@ function folderSuite(label: string, open: (dir: string) => Promise<FsPort>): voi
     assert.equal(await keysOf(blob, ""), ["tm", "tmpx/a"]);
     assert.equal(await keysOf(blob, "tmp"), ["tmpx/a"]);
     assert.equal(await keysOf(blob, "tmp/"), []);
+    assert.equal(await keysOf(blob, "TMP/"), []);
   });
 
   it("a leftover temp file in <root>/tmp is never listed", async (blob, dir) => {
@@ -170,6 +173,55 @@ misc("refuses an FS port that cannot list entries or remove folders: unsupported
     assert.is((e as { code?: string }).code, "unsupported");
   }
   assert.is(folderBlob(fs).location, "memory");
+});
+misc("over memoryFs too, a key that is the folder of other keys, or below an object, is unsupported and loses nothing", async () => {
+  const fs = memoryFs();
+  const blob = folderBlob(fs);
+  await blob.put("f/g", bytes("g"));
+  await rejects(blob.put("f", bytes("f")), "unsupported");
+  await rejects(blob.put("f/g/h", bytes("h")), "unsupported");
+  assert.equal(await keysOf(blob, ""), ["f/g"]);
+  assert.is(text((await blob.get("f/g"))!), "g");
+  // The FS port itself fails as a disk does: a StoreError, never a TypeError or a replaced folder.
+  await rejects(fs.writeFile("f", bytes("x")), "unavailable");
+  await rejects(fs.writeFile("f/g/h", bytes("x")), "unavailable");
+  await rejects(fs.createExclusive("f/g/h", bytes("x")), "unavailable");
+  assert.is(await fs.createExclusive("f", bytes("x")), false);
+  assert.equal(await fs.list("f"), ["g"]);
+});
+misc("a put into a folder another put is still creating resolves only once that folder's entry is synced", async () => {
+  const tmp = await tempDir("srcstore-blob-sync-");
+  try {
+    let armed = false, release!: () => void, reached!: () => void;
+    const gate = new Promise<void>((r) => (release = r)), hit = new Promise<void>((r) => (reached = r));
+    const native: Native = {
+      ...nodeNative,
+      // Once armed, the sync of the root after mkdir of its new folder "a" waits for the gate.
+      async fsyncDir(abs) {
+        if (armed && abs === tmp.dir) {
+          armed = false;
+          reached();
+          await gate;
+        }
+        return nodeNative.fsyncDir(abs);
+      },
+    };
+    const blob = folderBlob(new PosixFs(tmp.dir, native));
+    await blob.put("warm", bytes("w")); // the port's tmp/ is ready
+    armed = true;
+    const events: string[] = [];
+    const first = blob.put("a/b/x", bytes("x")); // makes a, a/b; its sync of the root entry "a" is held
+    await hit;
+    const second = blob.put("a/y", bytes("y")).then(() => events.push("a/y put")); // "a" exists already
+    await new Promise((r) => setTimeout(r, 100));
+    events.push("root synced");
+    release();
+    await Promise.all([first, second]);
+    assert.equal(events, ["root synced", "a/y put"], "a/y was acknowledged while its folder's entry was not yet durable");
+    assert.equal(await keysOf(blob, ""), ["a/b/x", "a/y", "warm"]);
+  } finally {
+    await tmp.remove();
+  }
 });
 misc("put() tries again (bounded) when its new folder was pruned under it, not when the folder is there", async () => {
   const fs = memoryFs();

@@ -13,7 +13,8 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { execFile } from "node:child_process";
-import { join } from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve as resolvePath } from "node:path";
 import { defaultGraphRoot, isS3Root, openBlobRoot } from "../lib/adapters/graph-root.ts";
 import { isStoreError, type StoreError } from "../lib/errors.ts";
 import { isDeno, tempDir } from "./support/disk-fs.ts";
@@ -73,9 +74,41 @@ async function refused(root: string): Promise<StoreError> {
 }
 
 test("openBlobRoot refuses other schemes, empty roots and bad buckets on graphstore.root", async () => {
-  for (const r of ["gs://bucket/x", "http://host/x", "HTTPS://host", "S3://bucket", "", "  ", "s3://", "s3://Bad_Bucket", "s3://bucket//x"]) await refused(r);
+  for (const r of ["gs://bucket/x", "http://host/x", "HTTPS://host", "S3://bucket", "", "  ", "s3://", "s3://Bad_Bucket", "s3://bucket//x",
+    "s3:/bucket/x", "s3:bucket", "S3:/bucket"]) await refused(r);
   const e = await refused("http://user:pass-word@host/x");
   assert.not.match(e.message, /pass-word/);
+});
+
+/** Static imports of `file` (type-only ones left out: they vanish when transpiled), resolved when relative. */
+function staticImports(file: string): string[] {
+  const src = readFileSync(file, "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+  const out: string[] = [];
+  // `import { type A } from "x"` stays as `import {} from "x"` under verbatimModuleSyntax: counted.
+  for (const m of src.matchAll(/^\s*(?:import|export)\s+(?!type\s)(?:[^'";]*?\sfrom\s+)?["']([^"']+)["']/gm)) {
+    out.push(m[1]!.startsWith(".") ? resolvePath(dirname(file), m[1]!) : m[1]!);
+  }
+  return out;
+}
+
+test("nothing a CLI module, lib/mod.ts, lib/graph or a graph root imports statically reaches the AWS SDK or s3-blob.ts", () => {
+  // Every CLI module (commands load lazily, so each is an entry) and the library's entry points.
+  const cli = readdirSync(join(repoRoot, "cli")).filter((f) => f.endsWith(".ts")).map((f) => `cli/${f}`);
+  const entries = [...cli, "lib/mod.ts", "lib/graph/mod.ts", "lib/adapters/graph-root.ts"].map((f) => join(repoRoot, f));
+  const seen = new Set<string>(), bad: string[] = [];
+  const visit = (file: string, via: string[]): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const dep of staticImports(file)) {
+      const chain = [...via, relative(repoRoot, file)];
+      if (dep.startsWith("@aws-sdk/") || /[\\/]s3-(blob|errors)\.ts$/.test(dep)) bad.push(`${chain.join(" -> ")} -> ${dep.startsWith("/") ? relative(repoRoot, dep) : dep}`);
+      else if (dep.startsWith("/") && dep.endsWith(".ts")) visit(dep, chain);
+    }
+  };
+  for (const e of entries) visit(e, []);
+  assert.ok(seen.size > 30, `walked only ${seen.size} modules`);
+  assert.equal(bad, [], bad.join("\n"));
+  console.log(`\n# ${seen.size} modules statically reachable from the CLI and lib entry points: no AWS SDK among them`);
 });
 
 test("isS3Root and defaultGraphRoot", () => {

@@ -7,52 +7,15 @@ import { freePort } from "./support/free-port.ts";
 import { failure } from "./conformance/harness.ts";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { inspect } from "node:util";
 import { s3Blob, parseS3Root } from "../lib/adapters/s3-blob.ts";
 import { s3Settings } from "../lib/adapters/s3-settings.ts";
 import { isStoreError, type StoreError } from "../lib/errors.ts";
 import { compareKeys } from "../lib/blob-key.ts";
 import type { BlobPort } from "../lib/ports/blob.ts";
-import { s3Server, type S3Server } from "./support/s3-server.ts";
-import { s3Proxy, type ProxyOptions, type S3Proxy } from "./support/s3-proxy.ts";
+import { s3Proxy, type ProxyOptions } from "./support/s3-proxy.ts";
+import { closeServer, count, noCredentials, srv, withBlob } from "./support/s3-blob-kit.ts";
 
-let server: Promise<S3Server> | undefined;
-// s3rver lists in its folder walk's order, not S3's: patched, so that paging is S3's (s3rver-fixes.ts).
-const srv = () => (server ??= s3Server());
 const enc = new TextEncoder();
-
-/** A port on `bucket` (default: a fresh one) reached through a proxy with `p` options. */
-async function withBlob(fn: (blob: BlobPort, proxy: S3Proxy, s: S3Server, bucket: string) => Promise<void>, o: { p?: Omit<ProxyOptions, "target">; maxAttempts?: number; prefix?: string } = {}): Promise<void> {
-  const s = await srv();
-  const bucket = await s.newBucket();
-  const proxy = await s3Proxy({ target: s.endpoint, ...o.p });
-  const blob = await s3Blob({ bucket, prefix: o.prefix ?? "root/p", env: { ...s.env, AWS_ENDPOINT_URL_S3: proxy.endpoint }, ...(o.maxAttempts ? { maxAttempts: o.maxAttempts } : {}) });
-  try {
-    await fn(blob, proxy, s, bucket);
-  } finally {
-    await blob.close();
-    await proxy.close();
-  }
-}
-
-/** Everything an error holds, hidden properties and causes included, as text. */
-function everything(e: unknown): string {
-  const seen = new Set<unknown>();
-  const walk = (x: unknown): string => {
-    if (x === null || (typeof x !== "object" && typeof x !== "function")) return String(x);
-    if (seen.has(x)) return "";
-    seen.add(x);
-    return Object.getOwnPropertyNames(x).map((k) => `${k}=${walk((x as Record<string, unknown>)[k])}`).join("\n");
-  };
-  return [String(e), JSON.stringify(e), inspect(e, { showHidden: true, depth: null }), walk(e)].join("\n");
-}
-
-function noCredentials(e: unknown, ...secrets: string[]): void {
-  const text = everything(e);
-  for (const s of secrets) assert.not.ok(text.includes(s), `a credential leaked:\n${text}`);
-}
-
-const count = (log: string[], re: RegExp) => log.filter((l) => re.test(l)).length;
 
 test("parseS3Root accepts s3://bucket[/prefix] and rejects bad buckets and prefixes", () => {
   assert.equal(parseS3Root("s3://my-bucket"), { bucket: "my-bucket", prefix: "" });
@@ -329,8 +292,6 @@ test("no credentials at all (and none in the process) is permission_denied namin
   }
 });
 
-test("closes the S3 server", async () => {
-  if (server) await (await server).close();
-});
+test("closes the S3 server", closeServer);
 
 test.run();

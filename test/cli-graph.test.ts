@@ -15,7 +15,7 @@ import { repoRoot } from "./support/spawn.ts";
 import { s3Proxy } from "./support/s3-proxy.ts";
 import { s3Server, type S3Server } from "./support/s3-server.ts";
 
-const FIXTURE = join(repoRoot, "..", "shared", "srclib", "go", "testdata", "expected", "src", "github.com", "sgtest", "go-misc");
+const FIXTURE = join(repoRoot, "test", "fixtures", "srclib", "go", "testdata", "expected", "src", "github.com", "sgtest", "go-misc");
 const REPO = "github.com/sgtest/go-misc";
 const COMMIT = "0123456789abcdef0123456789abcdef01234567";
 const SCOPE = "github.com/sgtest/go-misc/scope";
@@ -28,7 +28,7 @@ const server = () => (serverPromise ??= s3Server().then((s) => (secrets.add(s.se
 const secrets = new Set<string>();
 
 /** Runs `src args` with `env` on top of the parent's environment minus AWS_*, SGPATH and the root variable. */
-function src(args: string[], env: Record<string, string> = {}, opts: { input?: string; tty?: boolean; onSpawn?: (pid: number) => void } = {}): Promise<Run> {
+function src(args: string[], env: Record<string, string> = {}, opts: { input?: string; tty?: boolean; onSpawn?: (pid: number) => void; closeAfterFirstChunk?: boolean } = {}): Promise<Run> {
   const script = join(repoRoot, "cli", "src.ts");
   const [cmd, argv] = isDeno
     ? [(globalThis as { Deno?: { execPath(): string } }).Deno!.execPath(), ["run", "-A", "--quiet", script, ...args]]
@@ -42,7 +42,10 @@ function src(args: string[], env: Record<string, string> = {}, opts: { input?: s
   return new Promise((resolve, reject) => {
     const p = spawn(file, list, { cwd: repoRoot, env: { ...base, ...env, NO_COLOR: "1", SRCSTORE_DEBUG: "" } });
     let out = "", err = "";
-    p.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
+    p.stdout.setEncoding("utf8").on("data", (d: string) => {
+      out += d;
+      if (opts.closeAfterFirstChunk) p.stdout.destroy(); // like `| head -1`
+    });
     p.stderr.setEncoding("utf8").on("data", (d: string) => (err += d));
     p.on("error", reject);
     p.on("close", (code) => {
@@ -124,7 +127,7 @@ test("import a srclib folder into a folder root; units, defs, refs, docs and ls 
     const root = join(tmp.dir, "nested", "graph");
     const args = ["--graphstore.root", root, "--repo", REPO, "--commit", COMMIT];
     const imp = await src(["graph", "import", ...args, FIXTURE]);
-    assert.match(ok(imp), new RegExp(`^imported ${REPO}@${COMMIT} into ${root}: ${fx.units.length} units, ${fx.defs.length} defs, ${fx.refs.length} refs, ${fx.docs.length} docs; read 0\\.\\d MB in \\d+\\.\\d s \\(\\d+\\.\\d MB/s\\); version \\w+\\n$`));
+    assert.match(ok(imp), new RegExp(`^imported ${REPO}@${COMMIT} into ${root}: ${fx.units.length} units, ${fx.defs.length} defs, ${fx.refs.length} refs, ${fx.docs.length} docs; read \\d+\\.\\d kB in \\d+\\.\\d+ s \\(\\d+\\.\\d MB/s\\); version \\w+\\n$`));
     assert.is(imp.err, "", "no progress off a terminal");
 
     const units = ok(await src(["graph", "units", ...args]));
@@ -166,9 +169,9 @@ test("import a srclib folder into a folder root; units, defs, refs, docs and ls 
     const builtin = jsonLines(ok(await src(["graph", "refs", ...args, "--def-repo", "github.com/golang/go", "--def-unit-type", "GoPackage", "--def-unit", "builtin", "--def-path", "println", "--json"])));
     assert.is(builtin.length, fx.refs.filter((r) => r.DefUnit === "builtin" && r.DefPath === "println").length);
     const refsInFile = ok(await src(["graph", "refs", ...args, "--file", "label/label.go"]));
-    assert.match(refsInFile, /^UNIT\s+FILE\s+START\s+END\s+DEF\s+DEF REPO\s+DEF UNIT TYPE\s+DEF UNIT\s+DEF PATH\n/);
+    assert.match(refsInFile, /^UNIT TYPE\s+UNIT\s+FILE\s+START\s+END\s+DEF\s+DEF REPO\s+DEF UNIT TYPE\s+DEF UNIT\s+DEF PATH\n/);
     assert.is(refsInFile.trim().split("\n").length - 1, fx.refs.filter((r) => r.File === "label/label.go").length);
-    assert.match(refsInFile, new RegExp(`\\n${LABEL}\\s+label/label\\.go\\s+20\\s+24\\s+yes\\s+${REPO}\\s+GoPackage\\s+${LABEL}\\s+test\\n`));
+    assert.match(refsInFile, new RegExp(`\\nGoPackage\\s+${LABEL}\\s+label/label\\.go\\s+20\\s+24\\s+yes\\s+${REPO}\\s+GoPackage\\s+${LABEL}\\s+test\\n`));
 
     const docs = jsonLines(ok(await src(["graph", "docs", ...args, "--unit-type", "GoPackage", "--unit", SCOPE, "--json"])));
     const wantDocs = fx.docs.filter((d) => d.Unit === SCOPE && d.Path === "");
@@ -397,8 +400,10 @@ test("on a terminal: import shows progress, rm asks and goes on only on y/yes", 
     const root = join(tmp.dir, "graph");
     const args = ["--graphstore.root", root, "--repo", REPO, "--commit", COMMIT];
     const imp = await src(["graph", "import", ...args, FIXTURE], {}, { tty: true, input: "" });
-    assert.match(ok(imp), /^\r\x1b\[2Kreading srclib output: \d+(\/\d+)? files, 0\.\d MB\r/);
-    assert.match(imp.out, /\r\x1b\[2Kwriting: \d+\/\d+ objects\r\x1b\[2Kimported /, "the progress line is cleared before the summary");
+    assert.match(ok(imp), /^\r\x1b\[2Kreading srclib output: \d+\/20 files, [\d.]+ k?B/);
+    assert.match(imp.out, /\r\x1b\[2Kreading srclib output: 20\/20 files, [\d.]+ kB; indexing\.\.\.\r/, "the last file is shown, then what is being done");
+    assert.match(imp.out, /\r\x1b\[2Kwriting: (\d+)\/\1 objects; finishing\.\.\.\r/);
+    assert.match(imp.out, /\r\x1b\[2Kwriting: \d+\/\d+ objects; finishing\.\.\.\r\x1b\[2Kimported /, "the progress line is cleared before the summary");
     const no = await src(["graph", "rm", ...args], {}, { tty: true, input: "n\n" });
     assert.is(no.code, 1, no.out);
     assert.ok(no.out.includes(`Delete the graph data of ${REPO}@${COMMIT} in ${root}? [y/N] `), no.out);
@@ -407,6 +412,141 @@ test("on a terminal: import shows progress, rm asks and goes on only on y/yes", 
     const yes = await src(["graph", "rm", ...args], {}, { tty: true, input: "yes\n" });
     assert.match(ok(yes), /removed /);
     assert.is(ok(await src(["graph", "ls", "--graphstore.root", root])), "no commits\n");
+  } finally {
+    await tmp.remove();
+  }
+});
+
+/** A srclib build folder with one unit written from `graph` (Defs, Refs, Docs), under `dir`. */
+async function oneUnit(dir: string, graph: Record<string, unknown>): Promise<string> {
+  const at = join(dir, "build", "u");
+  await mkdir(at, { recursive: true });
+  await writeFile(join(at, "GoPackage.unit.json"), JSON.stringify({ Name: "example.com/u", Type: "GoPackage", Files: ["u.go"], Dir: "." }));
+  await writeFile(join(at, "GoPackage.graph.json"), JSON.stringify(graph));
+  return join(dir, "build");
+}
+
+test("options before the command word, --graphstore-root, a misspelt --graphstore.<x>, an unknown option as typed", async () => {
+  const tmp = await tempDir("srcstore-cli-graph-");
+  try {
+    const root = join(tmp.dir, "graph");
+    const sg = { SGPATH: join(tmp.dir, "sg") };
+    ok(await src(["--graphstore.root", root, "graph", "import", "--repo", REPO, "--commit", COMMIT, FIXTURE], sg));
+    const listed = new RegExp(`\\n${REPO}\\s+${COMMIT}\\s`);
+    assert.match(ok(await src(["--graphstore.root", root, "graph", "ls"], sg)), listed);
+    assert.match(ok(await src(["--sgpath", tmp.dir, "--graphstore.root=" + root, "graph", "ls"], sg)), listed);
+    assert.is(jsonLines(ok(await src(["graph", "--json", "ls", "--graphstore.root", root], sg))).length, 1);
+    assert.is(jsonLines(ok(await src(["--repo", REPO, "--graphstore.root", root, "graph", "units", "--commit", COMMIT, "--json"], sg))).length, 10);
+    assert.match(ok(await src(["graph", "ls", "--graphstore-root", root], sg)), listed);
+    assert.match(ok(await src(["graph", "ls", `--graphstore-root=${root}`], sg)), listed);
+    oneLineError(await src(["graph", "ls", "--graphstore-root", root, "--graphstore.root", root], sg), 2, /given 2 times/);
+    // A misspelling must not fall back to the default root (an import would land there).
+    for (const typo of ["--graphstore.rot", "--graphstore", "--graphstore.root.x"]) {
+      const r = await src(["graph", "import", typo, root, "--repo", REPO, "--commit", COMMIT, FIXTURE], sg);
+      oneLineError(r, 2, new RegExp(`unknown option ${typo.replace(/\./g, "\\.")}: the graph store root is --graphstore\\.root`));
+    }
+    assert.equal(await readdir(tmp.dir).then((e) => e.sort()), ["graph"], "nothing made under $SGPATH");
+    oneLineError(await src(["graph", "ls", "--graphstore.root", root, "--bogus-flag"], sg), 2, /^src: Unknown option `--bogus-flag`: see "src graph ls --help"$/);
+    const at = ["--graphstore.root", root, "--repo", REPO, "--commit", COMMIT];
+    oneLineError(await src(["graph", "defs", ...at, "--limit", "-1"], sg), 2, /--limit -1: "-1" was taken for an option; write --limit=-1/);
+    oneLineError(await src(["graph", "defs", ...at, "--limit=-1"], sg), 2, /--limit: must be an integer 1\.\.1000, got "-1"/);
+  } finally {
+    await tmp.remove();
+  }
+});
+
+test("~ and ~/ in --graphstore.root, $SRC_GRAPHSTORE_ROOT and $SGPATH are the home folder", async () => {
+  const tmp = await tempDir("srcstore-cli-graph-");
+  try {
+    const home = { HOME: tmp.dir, USERPROFILE: tmp.dir };
+    const imp = await src(["graph", "import", "--graphstore.root=~/graphs", "--repo", REPO, "--commit", COMMIT, FIXTURE], home);
+    assert.match(ok(imp), new RegExp(`into ${join(tmp.dir, "graphs")}: `));
+    const listed = new RegExp(`\\n${REPO}\\s+${COMMIT}\\s`);
+    assert.match(ok(await src(["graph", "ls"], { ...home, SRC_GRAPHSTORE_ROOT: "~/graphs" })), listed);
+    ok(await src(["graph", "import", "--repo", REPO, "--commit", COMMIT, FIXTURE], { ...home, SGPATH: "~/sg" }));
+    assert.match(ok(await src(["graph", "ls", "--graphstore.root", join(tmp.dir, "sg", "graphstore")])), listed);
+    assert.match(ok(await src(["graph", "ls", "--sgpath=~/sg"], home)), listed);
+    assert.equal(await readdir(repoRoot).then((e) => e.filter((n) => n === "~")), [], "no folder named ~");
+  } finally {
+    await tmp.remove();
+  }
+});
+
+test("a reader that stops early (| head) ends the command quietly, exit 0", async () => {
+  const tmp = await tempDir("srcstore-cli-graph-");
+  try {
+    const { synthFiles } = await import("./support/graph-synth.ts");
+    const build = join(tmp.dir, "build");
+    for (const f of synthFiles({ units: 8, defsPerUnit: 250, refsPerDef: 1 })) {
+      await mkdir(join(build, f.path, ".."), { recursive: true });
+      await writeFile(join(build, f.path), await f.read());
+    }
+    const root = join(tmp.dir, "graph");
+    const at = ["--graphstore.root", root, "--repo", REPO, "--commit", COMMIT];
+    ok(await src(["graph", "import", ...at, build]));
+    for (const extra of [["--json"], []]) {
+      // 2,000 defs are far more than a pipe holds: the command is still writing when the reader goes.
+      const r = await src(["graph", "defs", ...at, "--all", ...extra], {}, { closeAfterFirstChunk: true });
+      assert.is(r.code, 0, r.err);
+      assert.is(r.err, "", "no EPIPE stack");
+    }
+  } finally {
+    await tmp.remove();
+  }
+});
+
+test("untrusted srclib text is escaped in tables and docs (no terminal control), kept in JSON", async () => {
+  const tmp = await tempDir("srcstore-cli-graph-");
+  try {
+    const evil = "\x1b]0;pwned\x07\x1b[31mRed\u202eev\r\nnext";
+    const build = await oneUnit(tmp.dir, {
+      Defs: [{ Path: "P", Name: evil, Kind: "func\x1b[2J", File: "u.go", DefStart: 1, DefEnd: 2 }],
+      Refs: [],
+      Docs: [{ Path: "P", Format: "text/plain", File: "u.go", Data: `line one\n\tline two \x1b[2Jcleared\r\n` }, { Path: "", Format: "", Data: "unit doc" }],
+    });
+    const at = ["--graphstore.root", join(tmp.dir, "graph"), "--repo", REPO, "--commit", COMMIT];
+    assert.match(ok(await src(["graph", "import", ...at, build])), /: 1 unit, 1 def, 0 refs, 2 docs; read \d+ B in /);
+    const table = ok(await src(["graph", "defs", ...at]));
+    assert.not.match(table, /[\x00-\x08\x0b-\x1f\x7f\u202e]/, "no control character reaches the terminal");
+    assert.ok(table.includes("\\u001b]0;pwned\\u0007\\u001b[31mRed\\u202eev\\r\\nnext"), table);
+    assert.is(table.trim().split("\n").length, 2, "one row");
+    const docs = ok(await src(["graph", "docs", ...at, "--unit-type", "GoPackage", "--unit", "example.com/u", "--path", "P"]));
+    assert.is(docs, "== text/plain  u.go:0-0  (from unit example.com/u)\nline one\n\tline two \\u001b[2Jcleared\n");
+    const unitDoc = ok(await src(["graph", "docs", ...at, "--unit-type", "GoPackage", "--unit", "example.com/u"]));
+    assert.is(unitDoc, "== (no format)  (from unit example.com/u)\nunit doc\n", "no empty file position");
+    assert.is(jsonLines(ok(await src(["graph", "defs", ...at, "--json"])))[0]!.Name, evil, "JSON keeps the text as imported");
+  } finally {
+    await tmp.remove();
+  }
+});
+
+test("errors name the option typed and the file, on one line; an unknown unit gets a note", async () => {
+  const tmp = await tempDir("srcstore-cli-graph-");
+  try {
+    const f = await importedFolder();
+    try {
+      oneLineError(await src(["graph", "defs", ...f.args, "--unit-type", "", "--unit", "x"]), 2, /^src: --unit-type: must not be empty/);
+      oneLineError(await src(["graph", "refs", ...f.args, "--def-unit-type", "", "--def-unit", "x", "--def-path", "p"]), 2, /^src: --def-unit-type: must not be empty/);
+      oneLineError(await src(["graph", "defs", ...f.args, "--name-prefix", "x".repeat(300)]), 2, /^src: --name-prefix: must be at most 256/);
+      oneLineError(await src(["graph", "ls", "--graphstore.root", f.root, "--repo", "a b"]), 2, /^src: --repo: /);
+      const none = await src(["graph", "defs", ...f.args, "--unit-type", "GoPackage", "--unit", "nope"]);
+      assert.is(ok(none), "no defs\n");
+      assert.is(none.err, `note: ${REPO}@${COMMIT} has no unit GoPackage "nope" (see "src graph units")\n`);
+      const noneJson = await src(["graph", "refs", ...f.args, "--unit-type", "GoPackage", "--unit", "nope", "--json"]);
+      assert.is(ok(noneJson), "");
+      assert.match(noneJson.err, /has no unit GoPackage "nope"/);
+      const empty = await src(["graph", "docs", ...f.args, "--unit-type", "GoPackage", "--unit", LABEL, "--path", "test"]);
+      assert.is(ok(empty), "no docs\n");
+      assert.is(empty.err, "", "the unit exists: no note");
+    } finally {
+      await f.remove();
+    }
+    const build = await oneUnit(tmp.dir, { Defs: [] });
+    const graphFile = join(build, "u", "GoPackage.graph.json");
+    await writeFile(graphFile, "nope\n{\n");
+    const at = ["--graphstore.root", join(tmp.dir, "graph"), "--repo", REPO, "--commit", COMMIT];
+    const bad = await src(["graph", "import", ...at, build]);
+    oneLineError(bad, 2, new RegExp(`^src: ${build}/u/GoPackage\\.graph\\.json: not valid JSON: .*\\(invalid_input\\)$`));
   } finally {
     await tmp.remove();
   }

@@ -1,6 +1,6 @@
 /**
  * Reading srclib output (lib/graph/srclib-input.ts) and walking a build folder (lib/adapters/srclib-dir.ts):
- * every fixture group in /work/shared/srclib parses to what a raw count of its JSON gives, with the
+ * every fixture group in test/fixtures/srclib parses to what a raw count of its JSON gives, with the
  * unit and "empty means same" rules applied; each kind of malformed file is invalid_input naming it.
  */
 import { test } from "uvu";
@@ -8,6 +8,7 @@ import * as assert from "uvu/assert";
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { mkdir, symlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { readSrclib } from "../lib/graph/srclib-input.ts";
 import { srclibDir, srclibFiles } from "../lib/adapters/srclib-dir.ts";
 import { checkCommitRef, checkDefKey, checkDefsQuery, checkRefsQuery } from "../lib/graph/query-input.ts";
@@ -15,7 +16,7 @@ import { isStoreError } from "../lib/errors.ts";
 import type { ImportProgress, SrclibFile } from "../lib/graph/store.ts";
 import { tempDir } from "./support/disk-fs.ts";
 
-const FIXTURES = "/work/shared/srclib";
+const FIXTURES = process.env.SRCLIB_FIXTURES ?? fileURLToPath(new URL("./fixtures/srclib/", import.meta.url));
 const REPO = "github.com/example/Repo";
 const COMMIT = "0123456789abcdef0123456789abcdef01234567";
 type Obj = Record<string, any>;
@@ -361,7 +362,10 @@ test("query checks: commit refs, def keys, defs and refs queries name the bad fi
   assert.equal(checkRefsQuery({ ...at, def: { unitType: "T", unit: "u", path: "p" }, limit: 5 }),
     { ...at, def: { repo: REPO, unitType: "T", unit: "u", path: "p" }, limit: 5 });
   assert.is(field(() => checkRefsQuery({ ...at, def: { unitType: "T", unit: "u" } })), "def.path");
-  assert.is(field(() => checkRefsQuery({ ...at, def: { repo: "x://y", unitType: "T", unit: "u", path: "p" } })), "def.repo");
+  // def.repo is compared with what imports keep as DefRepo, which need not be a repo URI.
+  assert.is(field(() => checkRefsQuery({ ...at, def: { repo: "x://y", unitType: "T", unit: "u", path: "p" } })), "(accepted)");
+  assert.is(field(() => checkRefsQuery({ ...at, def: { repo: "", unitType: "T", unit: "u", path: "p" } })), "def.repo");
+  assert.is(field(() => checkRefsQuery({ ...at, def: { repo: "a\u0000", unitType: "T", unit: "u", path: "p" } })), "def.repo");
   assert.is(field(() => checkRefsQuery({ ...at, def: { unitType: "T", unit: "u", path: "p", Path: "p" } })), "def.Path");
   assert.is(field(() => checkRefsQuery({ ...at, unit: "u" })), "unitType");
 });

@@ -4,64 +4,18 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { openGraphStore } from "../lib/graph/graph-store.ts";
 import type { CommitRef, GraphStore } from "../lib/graph/store.ts";
 import type { BlobPort } from "../lib/ports/blob.ts";
-import { isStoreError, StoreError } from "../lib/errors.ts";
-import { memoryBlob } from "../lib/adapters/memory-blob.ts";
-import { folderBlob } from "../lib/adapters/folder-blob.ts";
-import { nodeFs } from "../lib/adapters/node-fs.ts";
+import { StoreError } from "../lib/errors.ts";
 import { synthFiles, synthUnit } from "./support/graph-synth.ts";
+import { each, keys, rejects, tombstones, versions, wrap } from "./support/graph-roots.ts";
 
 const repo = "example.com/Acme/App";
 const commit = "c0ffee".padEnd(40, "0");
 const at: CommitRef = { repo, commit };
 const v1 = () => synthFiles({ units: 3, defsPerUnit: 12, refsPerDef: 2, variant: "v1" });
 const v2 = () => synthFiles({ units: 4, defsPerUnit: 9, refsPerDef: 3, variant: "v2" });
-
-interface Root {
-  blob: BlobPort;
-  done(): Promise<void>;
-}
-
-const roots: Record<string, () => Promise<Root>> = {
-  memory: async () => ({ blob: memoryBlob(), done: async () => {} }),
-  folder: async () => {
-    const dir = await mkdtemp(join(tmpdir(), "graph-store-"));
-    return { blob: folderBlob(nodeFs(dir)), done: () => rm(dir, { recursive: true, force: true }) };
-  },
-};
-
-/** Each case on each root, with a fresh root it closes and removes. */
-function each(name: string, fn: (blob: BlobPort) => Promise<void>): void {
-  for (const [kind, open] of Object.entries(roots)) {
-    test(`${kind}: ${name}`, async () => {
-      const r = await open();
-      try {
-        await fn(r.blob);
-      } finally {
-        await r.blob.close();
-        await r.done();
-      }
-    });
-  }
-}
-
-async function keys(blob: BlobPort, prefix = ""): Promise<string[]> {
-  const out: string[] = [];
-  for await (const e of blob.list(prefix)) out.push(e.key);
-  return out;
-}
-
-/** The versions that have data objects, and those that have markers. */
-async function versions(blob: BlobPort): Promise<{ data: string[]; markers: string[] }> {
-  const data = new Set((await keys(blob, "data/")).map((k) => k.split("/")[3]!));
-  const markers = (await keys(blob, "commits/")).map((k) => k.split("/")[3]!.replace(/\.json$/, ""));
-  return { data: [...data].sort(), markers: markers.sort() };
-}
 
 /** What a reader sees of the commit: the variant of every unit and the def count. */
 async function snapshot(g: GraphStore): Promise<string> {
@@ -109,32 +63,6 @@ function jittery(blob: BlobPort): BlobPort {
     put: async (k, d) => (await pause(), blob.put(k, d)),
     delete: async (ks) => (await pause(), blob.delete(ks)),
   };
-}
-
-function wrap(blob: BlobPort): BlobPort {
-  return {
-    get location() {
-      return blob.location;
-    },
-    get: (k, r) => blob.get(k, r),
-    put: (k, d) => blob.put(k, d),
-    list: (p) => blob.list(p),
-    delete: (ks) => blob.delete(ks),
-    close: async () => {},
-  };
-}
-
-async function rejects(p: Promise<unknown>, code: string, message?: RegExp): Promise<StoreError> {
-  try {
-    await p;
-  } catch (e) {
-    assert.ok(isStoreError(e), `a StoreError, got ${String(e)}`);
-    assert.is((e as StoreError).code, code, (e as Error).message);
-    if (message) assert.match((e as Error).message, message);
-    return e as StoreError;
-  }
-  assert.unreachable(`expected ${code}`);
-  throw new Error("unreachable");
 }
 
 each("an import whose writes fail midway leaves nothing visible and the previous version intact", async (blob) => {
@@ -223,9 +151,14 @@ each("deleteCommit while an import writes: the import never leaves an incomplete
     },
   };
   const writer = await openGraphStore(deleting);
-  await rejects(writer.import({ ...at, files: v2() }), "conflict", /deleted or re-imported/);
+  // The delete's tombstone is newer than the import: the import withdraws (the delete came after it).
+  const s = await writer.import({ ...at, files: v2() });
   await rejects(g.units(at), "not_found");
   assert.equal(await versions(blob), { data: [], markers: [] });
+  assert.is((await tombstones(blob)).length, 1, "the delete's tombstone stays until the next import");
+  const again = await g.import({ ...at, files: v2() });
+  assert.ok(again.version > s.version && !again.replaced, "after a delete, an import replaces nothing");
+  assert.equal(await tombstones(blob), []);
 });
 
 each("a re-import replaces the commit in one step while a reader pages; old cursors conflict", async (blob) => {

@@ -13,10 +13,14 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const readme = readFileSync(join(root, "README.md"), "utf8");
 const blocks = [...readme.matchAll(/```ts example\n([\s\S]*?)```/g)].map((m) => m[1]!);
 
+/** "srcstore/x" -> the file package.json exports as "./x", as an installed package resolves it. */
+const exportsMap: Record<string, string> = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).exports;
+
 function localize(code: string): string {
   return code.replace(/from "srcstore(\/[\w/-]+)?"/g, (_, sub: string | undefined) => {
-    const target = sub ? join(root, "lib", `${sub.slice(1)}.ts`) : join(root, "lib", "mod.ts");
-    return `from ${JSON.stringify(pathToFileURL(target).href)}`;
+    const target = exportsMap[`.${sub ?? ""}`];
+    if (!target) throw new Error(`README imports "srcstore${sub ?? ""}", which package.json does not export`);
+    return `from ${JSON.stringify(pathToFileURL(join(root, target)).href)}`;
   });
 }
 

@@ -11,10 +11,14 @@
  *   holding anything: a folder a concurrent put just wrote into survives, and a put whose new folder
  *   was pruned under it tries again.
  *
- * What a folder cannot hold (S3 can): keys under "tmp/" (the port's temp files live in <root>/tmp;
- * refused, never listed) and segments over 255 UTF-8 bytes (file name limit): invalid_input "key",
+ * What a folder cannot hold (S3 can): keys under "tmp/", in any case (the port's temp files live in
+ * <root>/tmp; refused, never listed) and segments over 255 UTF-8 bytes (file name limit): invalid_input "key",
  * before any I/O. A key that is also the folder of other keys ("a" next to "a/b"): unsupported.
- * Case-insensitive or normalizing filesystems (macOS) would merge keys that differ only so.
+ * Case-insensitive or normalizing filesystems (macOS) would merge keys that differ only so. POSIX
+ * only, as the FS port's disk adapters are: names Windows refuses (":", "CON"...) are not checked.
+ * Keys never leave the folder (no "..", leading "/" or backslash); symbolic links someone else put
+ * in it are not listed, but get, put and delete follow them as any path: the folder is trusted as
+ * $SGPATH is.
  * Needs FsPort.entries and removeDir (the posix, Node, Deno and memory adapters have them).
  */
 import type { BlobEntry, BlobPort, BlobRange } from "../ports/blob.ts";
@@ -89,7 +93,7 @@ class FolderBlob implements BlobPort {
     const cut = prefix.lastIndexOf("/");
     const dir = cut < 0 ? "" : prefix.slice(0, cut);
     // A folder no valid key lies in ("a/../", "tmp/") holds nothing to list.
-    if (dir !== "" && !dir.split("/").every((s, i) => isSegment(s) && !(i === 0 && s === TMP))) return;
+    if (dir !== "" && !dir.split("/").every((s, i) => isSegment(s) && !(i === 0 && isTmp(s)))) return;
     yield* this.#walk(dir, prefix.slice(cut + 1));
   }
 
@@ -120,7 +124,7 @@ class FolderBlob implements BlobPort {
     if (found === undefined) return;
     // A folder's keys all start with "name/": sorting it as that string orders it among the files.
     const items = found
-      .filter((e) => e.kind !== "other" && e.name.startsWith(start) && !(dir === "" && e.name === TMP))
+      .filter((e) => e.kind !== "other" && e.name.startsWith(start) && !(dir === "" && isTmp(e.name)))
       .map((e) => ({ e, order: enc.encode(e.kind === "dir" ? `${e.name}/` : e.name) }))
       .sort((a, b) => compareBytes(a.order, b.order));
     for (const { e } of items) {
@@ -158,7 +162,7 @@ class FolderBlob implements BlobPort {
 function checkKey(key: string): void {
   checkBlobKey(key);
   const segs = key.split("/");
-  if (segs[0] === TMP) throw invalid("key", `must not start with "tmp/" on a folder (its temp files live there): ${JSON.stringify(key)}`);
+  if (isTmp(segs[0]!)) throw invalid("key", `must not start with "tmp/" on a folder (its temp files live there): ${JSON.stringify(key)}`);
   if (segs.some((s) => enc.encode(s).length > MAX_SEGMENT_BYTES)) {
     throw invalid("key", `segments must be at most ${MAX_SEGMENT_BYTES} UTF-8 bytes on a folder`);
   }
@@ -173,6 +177,12 @@ function isKey(key: string): boolean {
     return false;
   }
 }
+
+/**
+ * The FS port's temp folder, in any case: on a case-insensitive filesystem (macOS, Windows) "TMP/x"
+ * would be a file in it, never listed, and removed by the port as a stale temp file.
+ */
+const isTmp = (segment: string): boolean => segment.toLowerCase() === TMP;
 
 const isSegment = (s: string): boolean => s !== "." && s !== ".." && enc.encode(s).length <= MAX_SEGMENT_BYTES;
 

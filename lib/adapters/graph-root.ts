@@ -41,5 +41,7 @@ export async function openBlobRoot(root: string, o: { env?: Env } = {}): Promise
   }
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(root);
   if (scheme) throw invalid(FIELD, `"${scheme[1]}://" roots are not supported: use a folder path or s3://bucket[/prefix]`);
+  // "s3:/bucket" or "s3:bucket" is a mistyped S3 root, not a folder named "s3:" to create here.
+  if (/^s3:/i.test(root)) throw invalid(FIELD, "an S3 root is written s3://bucket[/prefix]");
   return folderBlob(nodeFs(resolve(root)));
 }

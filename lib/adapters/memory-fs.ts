@@ -3,6 +3,7 @@
  * respect to the others, as the port requires; nothing survives the process.
  */
 import type { FsEntry, FsPort, ProcessRef } from "../ports/fs.ts";
+import { StoreError } from "../errors.ts";
 import { checkPath } from "./path.ts";
 
 type Dir = Map<string, Uint8Array | Dir>;
@@ -23,8 +24,7 @@ class MemoryFs implements FsPort {
   }
 
   async writeFile(path: string, data: Uint8Array): Promise<void> {
-    const { dir, name } = this.#walk(path, true);
-    dir!.set(name, data.slice());
+    this.#fileDir(path).set(basename(path), data.slice());
   }
 
   async writeBatch(writes: [string, Uint8Array | null][]): Promise<void> {
@@ -36,8 +36,9 @@ class MemoryFs implements FsPort {
 
   async createExclusive(path: string, data: Uint8Array): Promise<boolean> {
     const { dir, name } = this.#walk(path, true);
-    if (dir!.has(name)) return false;
-    dir!.set(name, data.slice());
+    if (dir === undefined) throw new StoreError("unavailable", `cannot create ${path}: ENOTDIR`);
+    if (dir.has(name)) return false; // a directory too, as link(2) answers EEXIST
+    dir.set(name, data.slice());
     return true;
   }
 
@@ -73,6 +74,17 @@ class MemoryFs implements FsPort {
     return true;
   }
 
+  /**
+   * The directory a file at `path` goes in, created as needed. Fails as a disk does (unavailable)
+   * when a parent is a file (ENOTDIR) or `path` is a directory (EISDIR), which must not be replaced.
+   */
+  #fileDir(path: string): Dir {
+    const { dir, name } = this.#walk(path, true);
+    if (dir === undefined) throw new StoreError("unavailable", `cannot write ${path}: ENOTDIR`);
+    if (dir.get(name) instanceof Map) throw new StoreError("unavailable", `cannot write ${path}: EISDIR`);
+    return dir;
+  }
+
   #dirAt(path: string): Dir | undefined {
     const { dir, name } = this.#walk(path, false);
     const d = dir?.get(name);
@@ -92,3 +104,5 @@ class MemoryFs implements FsPort {
     return { dir, name };
   }
 }
+
+const basename = (path: string): string => path.slice(path.lastIndexOf("/") + 1);

@@ -9,12 +9,13 @@ import type { FsPort } from "../ports/fs.ts";
 import { type ErrorKind, type Native, PosixFs } from "./posix-fs.ts";
 
 export function nodeFs(root: string): FsPort {
-  return new PosixFs(resolve(root), native);
+  return new PosixFs(resolve(root), nodeNative);
 }
 
 const code = (e: unknown): string => (e as { code?: string } | null)?.code ?? "error";
 
-const native: Native = {
+/** The native calls nodeFs runs PosixFs on; exported so tests can wrap them to inject faults and delays. */
+export const nodeNative: Native = {
   self: { host: hostname(), boot: linuxId(() => readFileSync("/proc/sys/kernel/random/boot_id", "utf8")), ns: linuxId(() => readlinkSync("/proc/self/ns/pid")), pid: process.pid },
   async readFile(abs) {
     const b = await fsp.readFile(abs); // its own buffer, never pooled: a view needs no copy

@@ -7,7 +7,11 @@
  *   is gone are removed at open (those of another pid namespace once they are an hour old).
  * - writeFile: temp + fsync, rename, fsync of the directory. createExclusive: link(2) of a complete
  *   temp file, which fails when the name exists and never shows a partial file.
- * - Directories are created 0700 (each new one fsynced into its parent), files 0600.
+ * - Directories are created 0700 (each new one fsynced into its parent), files 0600. A write into a
+ *   directory that another call of this process is still creating waits until that directory's
+ *   entry is fsynced, so it is not acknowledged durable while its folder could vanish in a crash.
+ *   (Across processes the window between mkdir and that fsync remains: a fsync of every ancestor on
+ *   every write would close it at a cost the common case should not pay.)
  */
 import type { FsEntry, FsPort, ProcessRef, SyncOptions } from "../ports/fs.ts";
 import { StoreError } from "../errors.ts";
@@ -55,6 +59,8 @@ export class PosixFs implements FsPort {
   readonly #n: Native;
   readonly #tmp: string;
   #ready: Promise<void> | undefined;
+  /** Directories being created by this process, until their entry is fsynced: true if it was. */
+  readonly #creating = new Map<string, Promise<boolean>>();
 
   constructor(root: string, native: Native) {
     this.location = root.replace(/\/+$/, "") || "/";
@@ -101,6 +107,7 @@ export class PosixFs implements FsPort {
       await Promise.all([...dirs].map((d) => this.#n.fsyncDir(d).catch((e) => {
         throw this.#error("sync", d, e);
       })));
+      await this.#createdDurably(dirs);
     } finally {
       await Promise.all(temps.map((t) => (typeof t === "string" ? this.#n.unlink(t).catch(() => undefined) : undefined)));
     }
@@ -112,7 +119,10 @@ export class PosixFs implements FsPort {
     const tmp = await this.#writeTemp(data, durable);
     try {
       await this.#withParent(abs, () => this.#n.link(tmp, abs));
-      if (durable) await this.#n.fsyncDir(parentOf(abs));
+      if (durable) {
+        await this.#n.fsyncDir(parentOf(abs));
+        await this.#createdDurably([parentOf(abs)]);
+      }
       return true;
     } catch (e) {
       if (this.#n.kind(e) === "exists") return false;
@@ -262,14 +272,53 @@ export class PosixFs implements FsPort {
     const chain: string[] = [];
     for (let d = dir; d !== "/" && d !== ""; d = parentOf(d)) chain.unshift(d);
     for (const d of chain) {
-      try {
-        await this.#n.mkdir(d);
-      } catch (e) {
-        if (this.#n.kind(e) === "exists") continue;
-        throw e;
+      // Being made by another call of this process: done once that call synced it. When that call
+      // failed (mkdir or its sync), this one makes and syncs it itself.
+      let other = this.#creating.get(d), otherFailed = false;
+      while (other !== undefined && !(await other)) {
+        otherFailed = true;
+        other = this.#creating.get(d);
       }
-      await this.#n.fsyncDir(parentOf(d));
+      if (other !== undefined) continue;
+      // Registered before mkdir: a writer that finds the new directory also finds this entry.
+      let done!: (ok: boolean) => void;
+      this.#creating.set(d, new Promise<boolean>((r) => (done = r)));
+      let ok = false;
+      try {
+        try {
+          await this.#n.mkdir(d);
+        } catch (e) {
+          if (this.#n.kind(e) !== "exists") throw e;
+          if (!otherFailed) {
+            ok = true;
+            continue;
+          }
+        }
+        await this.#n.fsyncDir(parentOf(d));
+        ok = true;
+      } finally {
+        this.#creating.delete(d);
+        done(ok);
+      }
     }
+  }
+
+  /** Waits until directories this process is creating among `dirs` and their ancestors are durable. */
+  async #createdDurably(dirs: Iterable<string>): Promise<void> {
+    if (this.#creating.size === 0) return;
+    const waits: Promise<void>[] = [];
+    for (const dir of dirs) {
+      for (let d = dir; d.length > this.location.length; d = parentOf(d)) {
+        const pending = this.#creating.get(d);
+        // When that creation failed to sync, the entry is synced here instead.
+        if (pending) {
+          waits.push(pending.then((ok) => (ok ? undefined : this.#n.fsyncDir(parentOf(d)).catch((e: unknown) => {
+            throw this.#error("sync", parentOf(d), e);
+          }))));
+        }
+      }
+    }
+    await Promise.all(waits);
   }
 
   #error(op: string, path: string, e: unknown): StoreError {

@@ -7,7 +7,11 @@
  *   Bodies are always bytes: a stream body would be sent aws-chunked, which S3-compatible servers
  *   store framing and all, and could not be retried.
  * - Retries: the SDK's standard mode, `maxAttempts` per request with exponential backoff and jitter,
- *   on 5xx, 503 SlowDown and other throttling, timeouts and connection resets.
+ *   on 5xx, 503 SlowDown and other throttling, timeouts and connection resets, until a response's
+ *   headers arrive. Beyond that, here, up to `maxAttempts` too: a GET whose body breaks off, and the
+ *   keys DeleteObjects reports failed with a transient code (its HTTP status is 200).
+ * - A failed multipart upload is aborted (lib-storage, leavePartsOnError: false), so its parts are
+ *   not left billed in the bucket; a bucket lifecycle rule is still the backstop for a crash.
  * - For a non-AWS endpoint, checksums only where S3 requires them (R2 refuses the SDK's defaults).
  *
  * @example
@@ -22,8 +26,8 @@ import type { S3Client as Client } from "@aws-sdk/client-s3";
 import type { BlobEntry, BlobPort, BlobRange } from "../ports/blob.ts";
 import { checkBlobKey, checkBlobPrefix } from "../blob-key.ts";
 import { StoreError, invalid } from "../errors.ts";
-import { checkBlobData, checkBlobRange } from "./memory-blob.ts";
-import { errorFacts, s3Error } from "./s3-errors.ts";
+import { checkBlobData, checkBlobRange, sliceRange } from "./memory-blob.ts";
+import { TRANSIENT_CODES, backoff, errorFacts, refusesBatchDelete, s3Error, sanitizedCause } from "./s3-errors.ts";
 import { s3Settings, type S3BlobOptions, type S3Settings } from "./s3-settings.ts";
 
 export { parseS3Root, type S3BlobOptions, type S3Credentials } from "./s3-settings.ts";
@@ -50,6 +54,10 @@ export async function s3Blob(o: S3BlobOptions): Promise<BlobPort> {
   const client = new sdk.S3Client({
     region: s.region,
     ...(s.endpoint ? { endpoint: s.endpoint } : { followRegionRedirects: true }),
+    // The endpoint is the settings' alone: the SDK would otherwise take AWS_ENDPOINT_URL* from the
+    // process environment (not `o.env`) or endpoint_url from ~/.aws/config on its own, with the
+    // addressing, checksums and messages chosen for AWS.
+    ignoreConfiguredEndpointUrls: true,
     forcePathStyle: s.forcePathStyle,
     ...(s.credentials ? { credentials: s.credentials } : {}),
     maxAttempts: s.maxAttempts,
@@ -80,21 +88,39 @@ class S3Blob implements BlobPort {
     const k = this.#key(key);
     const { start, end } = checkBlobRange(range) ?? { start: 0, end: undefined };
     const header = start > 0 || end !== undefined ? `bytes=${start}-${end === undefined ? "" : end - 1}` : undefined;
-    try {
-      // HTTP cannot ask for zero bytes: a HEAD tells whether the object exists. (A HEAD's 404 has
-      // no body, so a missing bucket reads as a missing object here; every other call names it.)
-      if (end !== undefined && end <= start) {
-        await this.#client.send(new this.#sdk.HeadObjectCommand({ Bucket: this.#s.bucket, Key: k }));
-        return new Uint8Array(0);
+    // HTTP cannot ask for zero bytes: a HEAD tells whether the object exists. (A HEAD's 404 has
+    // no body, so a missing bucket reads as a missing object here; every other call names it.)
+    const headOnly = end !== undefined && end <= start;
+    for (let attempt = 1; ; attempt++) {
+      let r;
+      try {
+        if (headOnly) {
+          await this.#client.send(new this.#sdk.HeadObjectCommand({ Bucket: this.#s.bucket, Key: k }));
+          return new Uint8Array(0);
+        }
+        r = await this.#client.send(new this.#sdk.GetObjectCommand({ Bucket: this.#s.bucket, Key: k, ...(header ? { Range: header } : {}) }));
+      } catch (e) {
+        const f = errorFacts(e);
+        // Only S3's NoSuchKey means "no object": a GET's bare 404 is a server that is not S3.
+        if (f.code === "NoSuchKey" || (headOnly && f.code === "NotFound" && f.status === 404)) return undefined;
+        // A range starting at or past the end (or any range of an empty object): the object exists.
+        if (f.code === "InvalidRange" || f.status === 416) return new Uint8Array(0);
+        throw s3Error(e, this.#s);
       }
-      const r = await this.#client.send(new this.#sdk.GetObjectCommand({ Bucket: this.#s.bucket, Key: k, ...(header ? { Range: header } : {}) }));
-      return r.Body ? await r.Body.transformToByteArray() : new Uint8Array(0);
-    } catch (e) {
-      const f = errorFacts(e);
-      if (f.code === "NoSuchKey" || (f.code === "NotFound" && f.status === 404)) return undefined;
-      // A range starting at or past the end (or any range of an empty object): the object exists.
-      if (f.code === "InvalidRange" || f.status === 416) return new Uint8Array(0);
-      throw s3Error(e, this.#s);
+      // The SDK retries a request until its headers arrive; a body cut off later is retried here.
+      let bytes: Uint8Array;
+      try {
+        bytes = r.Body ? await r.Body.transformToByteArray() : new Uint8Array(0);
+      } catch (e) {
+        if (attempt < this.#s.maxAttempts) {
+          await backoff(attempt);
+          continue;
+        }
+        const tries = attempt > 1 ? ` after ${attempt} attempts` : "";
+        throw new StoreError("unavailable", `S3 at ${this.#s.where} broke off sending ${JSON.stringify(key)} from bucket ${JSON.stringify(this.#s.bucket)}${tries}; try again`, { cause: sanitizedCause(e), retryable: true });
+      }
+      // A server that ignores Range sends the whole object (200, no Content-Range).
+      return header && r.ContentRange === undefined && r.$metadata.httpStatusCode === 200 ? sliceRange(bytes, { start, ...(end === undefined ? {} : { end }) }) : bytes;
     }
   }
 
@@ -118,7 +144,7 @@ class S3Blob implements BlobPort {
   async *list(prefix: string): AsyncIterable<BlobEntry> {
     checkBlobPrefix(prefix);
     this.#open();
-    const base = this.#s.prefix ? `${this.#s.prefix}/` : "";
+    const base = this.#base;
     let token: string | undefined;
     do {
       let page;
@@ -135,8 +161,11 @@ class S3Blob implements BlobPort {
         if (o.Key === undefined || !o.Key.startsWith(base)) continue;
         yield { key: o.Key.slice(base.length), size: o.Size ?? 0 };
       }
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-      if (page.IsTruncated && !token) throw new StoreError("internal", `S3 at ${this.#s.where} cut a listing of ${this.location} short without a continuation token`);
+      const next = page.IsTruncated ? page.NextContinuationToken : undefined;
+      if (page.IsTruncated && !next) throw new StoreError("internal", `S3 at ${this.#s.where} cut a listing of ${this.location} short without a continuation token`);
+      // The same token again would ask for the same page again, forever.
+      if (next !== undefined && next === token) throw new StoreError("internal", `S3 at ${this.#s.where} sent the same continuation token twice while listing ${this.location}: stopped rather than loop`);
+      token = next;
     } while (token);
   }
 
@@ -163,18 +192,33 @@ class S3Blob implements BlobPort {
     this.#client.destroy();
   }
 
+  /**
+   * One DeleteObjects call. S3 answers 200 and names the keys it failed; those that failed with a
+   * transient code (InternalError, SlowDown...) are sent again, up to maxAttempts in all, with backoff.
+   */
   async #deleteBatch(batch: string[]): Promise<void> {
-    const r = await this.#client.send(new this.#sdk.DeleteObjectsCommand({
-      Bucket: this.#s.bucket,
-      Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
-    }));
-    // Some servers report keys that were not there: the port calls that success.
-    const failed = (r.Errors ?? []).filter((x) => x.Code !== "NoSuchKey");
-    if (failed.length === 0) return;
-    const first = failed[0]!;
-    const e = Object.assign(new Error(first.Code ?? "DeleteFailed"), { name: first.Code ?? "DeleteFailed", Code: first.Code, $metadata: r.$metadata });
-    const mapped = s3Error(e, this.#s);
-    throw new StoreError(mapped.code, `${failed.length} of ${batch.length} deletes failed (first: ${JSON.stringify(first.Key ?? "")}): ${mapped.message}`, { cause: mapped.cause, retryable: mapped.retryable });
+    let pending = batch;
+    for (let attempt = 1; ; attempt++) {
+      const r = await this.#client.send(new this.#sdk.DeleteObjectsCommand({
+        Bucket: this.#s.bucket,
+        Delete: { Objects: pending.map((Key) => ({ Key })), Quiet: true },
+      }));
+      // Some servers report keys that were not there: the port calls that success.
+      const failed = (r.Errors ?? []).filter((x) => x.Code !== "NoSuchKey");
+      if (failed.length === 0) return;
+      const keys = failed.map((x) => x.Key).filter((k): k is string => typeof k === "string" && pending.includes(k));
+      if (attempt < this.#s.maxAttempts && keys.length === failed.length && failed.every((x) => TRANSIENT_CODES.has(x.Code ?? ""))) {
+        pending = keys;
+        await backoff(attempt);
+        continue;
+      }
+      // The per-key code alone: the call's HTTP 200 says nothing about it.
+      const first = failed[0]!;
+      const code = first.Code ?? "DeleteFailed";
+      const mapped = s3Error(Object.assign(new Error(code), { name: code, Code: code, $metadata: { attempts: attempt } }), this.#s);
+      const key = first.Key?.startsWith(this.#base) ? first.Key.slice(this.#base.length) : "";
+      throw new StoreError(mapped.code, `${failed.length} of ${pending.length} deletes failed (first: ${JSON.stringify(key)}): ${mapped.message}`, { cause: mapped.cause, retryable: mapped.retryable });
+    }
   }
 
   async #deleteOneByOne(batch: string[]): Promise<void> {
@@ -192,11 +236,16 @@ class S3Blob implements BlobPort {
     await Promise.all(Array.from({ length: Math.min(SINGLE_DELETE_CONCURRENCY, batch.length) }, worker));
   }
 
+  /** What every object key starts with: "<prefix>/" or "". */
+  get #base(): string {
+    return this.#s.prefix ? `${this.#s.prefix}/` : "";
+  }
+
   /** The object key of a port key, checked. */
   #key(key: string): string {
     checkBlobKey(key);
     this.#open();
-    const full = this.#s.prefix ? `${this.#s.prefix}/${key}` : key;
+    const full = this.#base + key;
     if (enc.encode(full).length > MAX_KEY_BYTES) throw invalid("key", `with the prefix "${this.#s.prefix}/" must be at most ${MAX_KEY_BYTES} UTF-8 bytes`);
     return full;
   }
@@ -204,12 +253,4 @@ class S3Blob implements BlobPort {
   #open(): void {
     if (this.#closed) throw new StoreError("internal", `${this.location} is closed`);
   }
-}
-
-/** A server without multi-object delete (501), or one that wants Content-MD5 the SDK no longer sends. */
-function refusesBatchDelete(e: unknown): boolean {
-  const f = errorFacts(e);
-  if (f.code === "NotImplemented" || f.status === 501) return true;
-  const msg = typeof (e as { message?: unknown })?.message === "string" ? (e as Error).message : "";
-  return f.code === "InvalidRequest" && /content-?md5/i.test(msg);
 }

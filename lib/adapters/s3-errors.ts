@@ -20,6 +20,12 @@ const NETWORK_CODES = new Set([
   "ECONNABORTED", "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT",
 ]);
 
+/**
+ * Codes that say "try again" (S3: "retry InternalError", "SlowDown"), also where no HTTP status
+ * comes with them: DeleteObjects' per-key errors.
+ */
+export const TRANSIENT_CODES = new Set(["SlowDown", "RequestTimeout", "InternalError", "ServiceUnavailable", "OperationAborted"]);
+
 /** The few diagnostic fields of an SDK or socket error. */
 export interface S3ErrorFacts {
   name: string;
@@ -71,7 +77,7 @@ export function s3Error(e: unknown, s: S3Settings): StoreError {
   if (f.status === undefined && (NETWORK_CODES.has(f.code) || f.name === "TimeoutError" || f.name === "AbortError")) {
     return new StoreError("unavailable", `S3 at ${s.where} is unreachable (${what})${tries}; try again`, { ...opts, retryable: true });
   }
-  if ((f.status !== undefined && f.status >= 500) || f.status === 429 || f.code === "SlowDown" || f.code === "RequestTimeout") {
+  if ((f.status !== undefined && f.status >= 500) || f.status === 429 || TRANSIENT_CODES.has(f.code)) {
     return new StoreError("unavailable", `S3 at ${s.where} failed (${what})${tries}; try again`, { ...opts, retryable: true });
   }
   const text = scrub(typeof (e as { message?: unknown })?.message === "string" ? (e as Error).message : "", s);
@@ -90,12 +96,37 @@ function authHint(code: string, s: S3Settings): string {
   return `the ${from} were refused: ${keys}`;
 }
 
-/** Server text with the credentials in use cut out (S3 messages can quote the key id). */
+/**
+ * Server text with the credentials in use cut out (S3 messages can quote the key id), and whatever
+ * looks like a signature, credential scope or token (a server may quote the Authorization header;
+ * credentials from the SDK's chain are unknown here). Cut to 300 characters only afterwards, so
+ * that no secret is cut in two and half of it kept.
+ */
 function scrub(text: string, s: S3Settings): string {
-  let out = text.slice(0, 300);
+  let out = text;
   const c = s.credentials;
   for (const secret of [c?.secretAccessKey, c?.sessionToken, c?.accessKeyId]) {
     if (secret) out = out.split(secret).join("***");
   }
-  return out.replace(/\b(AKIA|ASIA)[A-Z0-9]{12,}\b/g, "***");
+  out = out
+    .replace(/((?:X-Amz-)?(?:Signature|Credential|Security-Token|SignatureProvided|AWSAccessKeyId)\s*[=:]\s*)[^\s,&"'<>]+/gi, "$1***")
+    .replace(/\b[0-9a-f]{64}\b/gi, "***")
+    .replace(/\b(AKIA|ASIA)[A-Z0-9]{12,}\b/g, "***");
+  return out.length > 300 ? `${out.slice(0, 300)}...` : out;
+}
+
+/**
+ * A server without multi-object delete (501), or one that wants Content-MD5 the SDK no longer sends
+ * (MinIO and others: "MissingContentMD5", or "InvalidRequest ... Content-Md5").
+ */
+export function refusesBatchDelete(e: unknown): boolean {
+  const f = errorFacts(e);
+  if (f.code === "NotImplemented" || f.status === 501 || f.code === "MissingContentMD5") return true;
+  const msg = typeof (e as { message?: unknown })?.message === "string" ? (e as Error).message : "";
+  return (f.code === "InvalidRequest" || f.code === "InvalidDigest" || f.status === 400) && /content-?md5/i.test(msg);
+}
+
+/** Waits before attempt `attempt + 1`: exponential with full jitter, as the SDK's standard mode. */
+export function backoff(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(5_000, 100 * 2 ** attempt)));
 }

@@ -16,7 +16,7 @@ import type { ParsedCommit } from "./parsed.ts";
 import type { Marker } from "./marker.ts";
 import { encodeJSON } from "./marker.ts";
 import * as L from "./layout.ts";
-import { by, sorted } from "./order.ts";
+import { by, foldName, sorted } from "./order.ts";
 import { ENTRIES_PER_SHARD, shardCount, shardOf } from "./shard.ts";
 import {
   defKeyOf, type FileShard, type KeyShard, type NameIndex, strip, type StoredDef, type StoredDoc, type StoredRef,
@@ -38,7 +38,7 @@ export const defsByKey = by<StoredDef>((d) => d.UnitType, (d) => d.Unit, (d) => 
 export const defsByStart = by<StoredDef>((d) => d.DefStart, (d) => d.UnitType, (d) => d.Unit, (d) => d.Path);
 export const refsByStart = by<StoredRef>((r) => r.Start, (r) => r.End, (r) => r.UnitType, (r) => r.Unit);
 export const refsByUnitFile = by<StoredRef>((r) => r.UnitType, (r) => r.Unit, (r) => r.File, (r) => r.Start, (r) => r.End);
-export const lowerName = (d: StoredDef): string => d.Name.toLowerCase();
+export const lowerName = (d: StoredDef): string => foldName(d.Name);
 export const defsByName = by<StoredDef>(lowerName, (d) => d.Name, (d) => d.UnitType, (d) => d.Unit, (d) => d.Path);
 
 export async function buildVersion(p: ParsedCommit): Promise<BuiltVersion> {
@@ -70,8 +70,9 @@ export async function buildVersion(p: ParsedCommit): Promise<BuiltVersion> {
       return { ...strip(d), Docs: docs.map((x) => ({ Format: x.Format, Data: x.Data })) };
     });
     const refs = u.refs.map(strip);
-    allDefs.push(...defs);
-    allRefs.push(...refs);
+    // Not push(...defs): spreading a unit's 100k+ records overflows the call stack.
+    for (const d of defs) allDefs.push(d);
+    for (const r of refs) allRefs.push(r);
     entries.push({ id, unit: u.unit, defs: defs.length, refs: refs.length, docs: u.docs.length });
     put(L.unitDefs(id), sorted(defs, defsByPath));
     put(L.unitRefs(id), sorted(refs, refsByFile));

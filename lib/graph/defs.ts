@@ -7,7 +7,7 @@ import type { CheckedDefsQuery } from "./query-input.ts";
 import * as L from "./layout.ts";
 import { withVersion, type VersionView } from "./read.ts";
 import { shardOf } from "./shard.ts";
-import { compareUtf8 } from "./order.ts";
+import { compareUtf8, foldName } from "./order.ts";
 import { lowerName } from "./build.ts";
 import { fingerprint, offsetOn, pageOf, readCursor, type Segment, toPage, type Verdict, whole } from "./cursor.ts";
 import { type FileShard, type KeyShard, type NameIndex, type StoredDef, toDef, toDoc, type UnitEntry } from "./records.ts";
@@ -33,7 +33,7 @@ export function getDocs(blob: BlobPort, key: DefKeyQuery): Promise<Doc[]> {
 
 /** The order is picked by the first filter present (unit, file, namePrefix, none); the others narrow. */
 export async function listDefs(blob: BlobPort, q: CheckedDefsQuery): Promise<Page<Def>> {
-  const prefix = q.namePrefix?.toLowerCase();
+  const prefix = q.namePrefix === undefined ? undefined : foldName(q.namePrefix);
   const fp = await fingerprint(["defs", q.repo.toLowerCase(), q.commit, q.unitType ?? null, q.unit ?? null, q.file ?? null, prefix ?? null]);
   const cursor = readCursor(q.cursor, fp);
   const narrow = (d: StoredDef): boolean =>

@@ -12,6 +12,7 @@
  */
 import type { BlobPort } from "../ports/blob.ts";
 import type { GraphStore } from "./store.ts";
+import { invalid } from "../errors.ts";
 import {
   checkCommitRef, checkCommitsOptions, checkDefKey, checkDefsQuery, checkRefsQuery,
 } from "./query-input.ts";
@@ -31,6 +32,8 @@ export interface GraphStoreOptions {
  * objects and is not a graph store. An empty root is fine (the first import writes graphstore.json).
  */
 export async function openGraphStore(blob: BlobPort, options: GraphStoreOptions = {}): Promise<GraphStore> {
+  if (typeof blob?.get !== "function" || typeof blob.list !== "function") throw invalid("blob", "must be a BlobPort");
+  if (options.clock !== undefined && typeof options.clock !== "function") throw invalid("clock", "must be a function returning a Date");
   const clock = options.clock ?? (() => new Date());
   await guard(blob, () => checkRoot(blob));
   return {
@@ -42,7 +45,7 @@ export async function openGraphStore(blob: BlobPort, options: GraphStoreOptions 
     defs: (q) => guard(blob, () => listDefs(blob, checkDefsQuery(q))),
     refs: (q) => guard(blob, () => listRefs(blob, checkRefsQuery(q))),
     docs: (key) => guard(blob, () => getDocs(blob, checkDefKey(key))),
-    deleteCommit: (at) => guard(blob, () => deleteCommit(blob, checkCommitRef(at))),
+    deleteCommit: (at) => guard(blob, () => deleteCommit(blob, checkCommitRef(at), clock)),
     get location() {
       return blob.location;
     },

@@ -1,9 +1,14 @@
 /**
  * The write protocol of an import (graph-design.md): everything read and checked first (readSrclib),
  * the version's objects built in memory, then written under a new version id, the marker LAST. Only
- * then are older versions removed (markers first, then data). A failure or abort before the marker
- * leaves nothing visible; our objects are removed as far as possible, and a crash leaves only
- * unmarked data that the next import of the commit or deleteCommit removes.
+ * then are older versions removed (markers and tombstones first, then data). A failure or abort before
+ * the marker leaves nothing visible; our objects are removed as far as possible, and a crash leaves
+ * only unmarked data that the next import of the commit or deleteCommit removes.
+ *
+ * Objects of a version are only ever removed by its own import (marker first) or by someone who first
+ * wrote a newer marker or tombstone, and that stays until something newer replaces it. So a marker
+ * that finds a newer one after it was written withdraws (the newer import or the delete came later),
+ * and one that finds none is whole (complete() makes sure).
  */
 import type { BlobPort } from "../ports/blob.ts";
 import { StoreError, isStoreError } from "../errors.ts";
@@ -12,7 +17,7 @@ import { readSrclib, throwIfAborted } from "./srclib-input.ts";
 import { buildVersion } from "./build.ts";
 import * as L from "./layout.ts";
 import { encodeJSON, type Marker } from "./marker.ts";
-import { markerVersions } from "./read.ts";
+import { dataVersions, markerNames } from "./read.ts";
 import { checkRoot, ensureRoot } from "./root.ts";
 import { mapLimit } from "./pool.ts";
 
@@ -22,29 +27,30 @@ const WRITE_CONCURRENCY = 8;
 export async function importCommit(blob: BlobPort, input: ImportInput, o: ImportOptions, clock: () => Date): Promise<ImportSummary> {
   const signal = o.signal;
   await checkRoot(blob); // refuse a root we cannot write before reading any input
-  const parsed = await readSrclib(input, { onProgress: o.onProgress, signal });
-  throwIfAborted(signal);
-  const built = await buildVersion(parsed);
+  const { at, bytesRead, built } = await readAndBuild(input, o);
   await ensureRoot(blob);
-  const place = await L.commitPlace(parsed.repo, parsed.commit);
-  const before = await markerVersions(blob, place);
+  const place = await L.commitPlace(at.repo, at.commit);
+  const before = await markerNames(blob, place);
   const now = clock();
-  // Later than every marker there, so a clock behind the stored version still replaces it.
-  const version = L.newVersion(now, before);
+  // Later than every marker, tombstone and leftover there: a clock behind them still replaces them,
+  // and leftovers of crashed imports dated ahead of us go with the older versions.
+  const version = L.newVersion(now, [...before.map((m) => m.version), ...(await dataVersions(blob, place))]);
 
+  const newer = (m: L.MarkerName) => m.version > version;
   const names = [...built.objects.keys()];
   const keys = names.map((n) => L.objectKey(place, version, n));
   const mkey = L.markerKey(place, version);
   const total = names.length + 1;
   let done = 0, bytes = 0;
-  const progress = () => o.onProgress?.({ phase: "write", done, total, bytes: parsed.bytesRead });
+  const progress = () => o.onProgress?.({ phase: "write", done, total, bytes: bytesRead });
   let markerBytes: Uint8Array = new Uint8Array(0);
-  let after: string[];
+  let after: L.MarkerName[];
   try {
     await mapLimit(names, WRITE_CONCURRENCY, async (name, i) => {
       throwIfAborted(signal);
       const b = built.objects.get(name)!;
       await blob.put(keys[i]!, b);
+      built.objects.delete(name); // written: its bytes need not stay in memory
       done++;
       bytes += b.length;
       progress();
@@ -55,21 +61,26 @@ export async function importCommit(blob: BlobPort, input: ImportInput, o: Import
     await blob.put(mkey, markerBytes);
     done++;
     progress();
-    after = await markerVersions(blob, place);
-    // Unless a concurrent import finished later (then ours goes below), ours must be whole.
-    if (!after.some((v) => v > version)) await checkComplete(blob, place, version, names.length);
+    after = await markerNames(blob, place);
+    // Unless a concurrent import or delete came later (then ours goes below), ours must be whole. If
+    // it is not, a later one removed part of it since the list: then it explains the loss.
+    if (!after.some(newer) && !(await complete(blob, place, version, names.length))) {
+      after = await markerNames(blob, place);
+      if (!after.some(newer)) throw new StoreError("conflict", `the commit ${place.commit} lost objects while this import was writing; import it again`, { retryable: true });
+    }
   } catch (e) {
     await removeVersion(blob, mkey, keys);
     throw storeError(e, blob);
   }
 
+  const previous = [...before, ...after.filter((m) => m.version < version)].sort(L.byVersion).at(-1);
   const summary: ImportSummary = {
-    repo: parsed.repo, commit: parsed.commit, version, replaced: before.length > 0 || after.some((v) => v < version),
+    ...at, version, replaced: previous !== undefined && !previous.gone,
     units: built.marker.units, defs: built.marker.defs, refs: built.marker.refs, docs: built.marker.docs,
-    bytesRead: parsed.bytesRead, objects: total, bytesWritten: bytes + markerBytes.length,
+    bytesRead, objects: total, bytesWritten: bytes + markerBytes.length,
   };
-  if (after.some((v) => v > version)) {
-    // A concurrent import of the commit finished later: it is the visible one, ours goes.
+  if (after.some(newer)) {
+    // A concurrent import of the commit finished later, or a delete began: that decides, ours goes.
     await removeVersion(blob, mkey, keys);
     return summary;
   }
@@ -83,22 +94,25 @@ export async function importCommit(blob: BlobPort, input: ImportInput, o: Import
   return summary;
 }
 
-/**
- * All of our objects still there once our marker is: a deleteCommit (or a newer import's cleanup)
- * running meanwhile may have removed some. Then ours must not stay visible.
- */
-async function checkComplete(blob: BlobPort, place: L.CommitPlace, version: string, objects: number): Promise<void> {
-  let n = 0;
-  for await (const _ of blob.list(L.versionPrefix(place, version))) n++;
-  if (n < objects) {
-    throw new StoreError("conflict", `the commit ${place.commit} was deleted or re-imported while this import was writing; import it again`, { retryable: true });
-  }
+/** Reads and builds in a frame of its own, so the parsed records are garbage once the objects exist. */
+async function readAndBuild(input: ImportInput, o: ImportOptions) {
+  const parsed = await readSrclib(input, { onProgress: o.onProgress, signal: o.signal });
+  throwIfAborted(o.signal);
+  const built = await buildVersion(parsed);
+  return { at: { repo: parsed.repo, commit: parsed.commit }, bytesRead: parsed.bytesRead, built };
 }
 
-/** Older versions: their markers (oldest first), then their data and unmarked leftovers older than ours. */
-async function removeOlder(blob: BlobPort, place: L.CommitPlace, version: string, markers: string[]): Promise<void> {
-  const older = markers.filter((v) => v < version);
-  if (older.length > 0) await blob.delete(older.map((v) => L.markerKey(place, v)));
+/** All of our objects still there once our marker is written (the protocol says so; this checks). */
+async function complete(blob: BlobPort, place: L.CommitPlace, version: string, objects: number): Promise<boolean> {
+  let n = 0;
+  for await (const _ of blob.list(L.versionPrefix(place, version))) n++;
+  return n >= objects;
+}
+
+/** Older versions: their markers and tombstones, then their data and unmarked leftovers older than ours. */
+async function removeOlder(blob: BlobPort, place: L.CommitPlace, version: string, markers: L.MarkerName[]): Promise<void> {
+  const older = markers.filter((m) => m.version < version);
+  if (older.length > 0) await blob.delete(older.map((m) => L.markerNameKey(place, m)));
   // Data of newer versions is left alone: an import still writing it may yet become visible.
   const stale: string[] = [];
   for await (const e of blob.list(place.data)) {

@@ -2,8 +2,8 @@
 import type { BlobPort } from "../ports/blob.ts";
 import type { CommitInfo, CommitRef, SourceUnit } from "./store.ts";
 import * as L from "./layout.ts";
-import { type Marker, parseMarker } from "./marker.ts";
-import { markerVersions, visibleMarker, withVersion } from "./read.ts";
+import { encodeJSON, type Marker, parseMarker } from "./marker.ts";
+import { dataVersions, markerNames, visibleMarker, withVersion } from "./read.ts";
 import { by } from "./order.ts";
 import type { UnitEntry } from "./records.ts";
 import { mapLimit } from "./pool.ts";
@@ -16,7 +16,7 @@ interface Found {
 /** Visible commits (of one repo when given), by lower-cased repo, then commit. */
 export async function listCommits(blob: BlobPort, repo?: string): Promise<CommitInfo[]> {
   const prefix = repo === undefined ? L.COMMITS : `${L.COMMITS}${await L.repoSeg(repo)}/`;
-  const newest = new Map<string, { seg: string; commit: string; version: string }>();
+  const newest = new Map<string, { seg: string; commit: string; version: string; gone: boolean }>();
   for await (const e of blob.list(prefix)) {
     const k = L.parseMarkerKey(e.key);
     if (k === undefined) continue;
@@ -24,8 +24,10 @@ export async function listCommits(blob: BlobPort, repo?: string): Promise<Commit
     const cur = newest.get(id);
     if (cur === undefined || k.version > cur.version) newest.set(id, k);
   }
-  const found = await mapLimit([...newest.values()], 8, async (k): Promise<Found | undefined> => {
-    const p: L.CommitPlace = { seg: k.seg, commit: k.commit, markers: `${L.COMMITS}${k.seg}/${k.commit}/`, data: `${L.DATA}${k.seg}/${k.commit}/` };
+  // A commit whose newest entry is a tombstone was deleted: not visible.
+  const shown = [...newest.values()].filter((k) => !k.gone);
+  const found = await mapLimit(shown, 8, async (k): Promise<Found | undefined> => {
+    const p = L.placeOf(k.seg, k.commit);
     const key = L.markerKey(p, k.version);
     const b = await blob.get(key);
     if (b !== undefined) return { marker: parseMarker(b, key, blob.location), bytes: b.length };
@@ -55,17 +57,28 @@ export function listUnits(blob: BlobPort, at: CommitRef): Promise<SourceUnit[]> 
 }
 
 /**
- * Markers first (oldest first, the visible one last), so readers never see a version whose data is
- * going; then every data object of the commit, unmarked leftovers of crashed imports included.
- * True when the commit was visible.
+ * A tombstone newer than everything of the commit first: from then on no reader sees the commit. Then
+ * everything older goes: markers and tombstones, then data, crashed imports' leftovers included. The
+ * tombstone stays (the next import of the commit removes it): an import older than it that is still
+ * writing may have lost objects here, and the tombstone keeps that import's marker from ever being the
+ * newest (import.ts then withdraws it). True when the commit was visible.
  */
-export async function deleteCommit(blob: BlobPort, at: CommitRef): Promise<boolean> {
+export async function deleteCommit(blob: BlobPort, at: CommitRef, clock: () => Date): Promise<boolean> {
   const p = await L.commitPlace(at.repo, at.commit);
-  const versions = await markerVersions(blob, p);
-  if (versions.length > 1) await blob.delete(versions.slice(0, -1).map((v) => L.markerKey(p, v)));
-  if (versions.length > 0) await blob.delete([L.markerKey(p, versions.at(-1)!)]);
+  const names = await markerNames(blob, p);
+  const leftovers = await dataVersions(blob, p);
+  const visible = names.length > 0 && !names.at(-1)!.gone;
+  if (!visible && leftovers.length === 0) return false;
+  const now = clock();
+  const tomb = L.newVersion(now, [...names.map((m) => m.version), ...leftovers]);
+  await blob.put(L.tombKey(p, tomb), encodeJSON({ format: L.FORMAT, repo: at.repo, commit: at.commit, version: tomb, deletedAt: now.toISOString() }));
+  const older = (await markerNames(blob, p)).filter((m) => m.version < tomb);
+  if (older.length > 0) await blob.delete(older.map((m) => L.markerNameKey(p, m)));
   const data: string[] = [];
-  for await (const e of blob.list(p.data)) data.push(e.key);
+  for await (const e of blob.list(p.data)) {
+    const v = L.dataVersion(e.key, p);
+    if (v !== undefined && v < tomb) data.push(e.key);
+  }
   if (data.length > 0) await blob.delete(data);
-  return versions.length > 0;
+  return visible;
 }

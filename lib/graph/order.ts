@@ -18,6 +18,12 @@ export function compareUtf8(a: string, b: string): number {
 
 const lift = (u: number): number => (u >= 0xd800 ? (u <= 0xdfff ? u + 0x2000 : u - 0x800) : u);
 
+/**
+ * Lower case for matching name prefixes: toLowerCase, with final sigma (ς) as σ. toLowerCase picks ς
+ * for a Σ at the end of a word, so "ΟΔΟΣ" would give "οδος", not a prefix of "οδοσα" from "ΟΔΟΣΑ".
+ */
+export const foldName = (s: string): string => s.toLowerCase().replace(/ς/g, "σ");
+
 export type Compare<T> = (a: T, b: T) => number;
 
 /** A comparator over fields: strings in UTF-8 byte order, numbers numerically. */

@@ -123,7 +123,8 @@ export function checkRefsQuery(query: unknown): CheckedRefsQuery {
     const d = v.object("def", o.def);
     v.knownKeys("def", d, ["repo", "unitType", "unit", "path"]);
     q.def = {
-      repo: d.repo === undefined ? at.repo : checkRepo("def.repo", d.repo),
+      // Any DefRepo an import keeps can be asked for: srclib writes more than repo URIs there ("?").
+      repo: d.repo === undefined ? at.repo : keyText("def.repo", d.repo, MAX_UNIT, true),
       unitType: checkUnitType("def.unitType", d.unitType),
       unit: checkUnit("def.unit", d.unit),
       path: checkPath("def.path", d.path),

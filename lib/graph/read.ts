@@ -1,13 +1,14 @@
 /**
- * Reading a commit's visible version: list commits/<repo-seg>/<commit>/, read the newest marker, read
- * objects of that version. A version is immutable until a newer import or deleteCommit removes it
- * (markers first, then data): an object missing while reading means that happened, so the query
- * starts again on the now visible version (a bounded number of times).
+ * Reading a commit's visible version: list commits/<repo-seg>/<commit>/, read the newest marker (none
+ * is visible when the newest entry is a tombstone), read objects of that version. A version is
+ * immutable until a newer import or deleteCommit removes it (after writing a newer marker or
+ * tombstone): an object missing while reading means that happened, so the query starts again on
+ * whatever is visible then (a bounded number of times).
  */
 import type { BlobPort } from "../ports/blob.ts";
 import { StoreError, notFound } from "../errors.ts";
 import type { CommitRef } from "./store.ts";
-import { type CommitPlace, commitPlace, markerKey, markerVersion, objectKey } from "./layout.ts";
+import { byVersion, type CommitPlace, commitPlace, dataVersion, markerKey, type MarkerName, markerName, objectKey } from "./layout.ts";
 import { type Marker, damaged, decodeJSON, parseMarker } from "./marker.ts";
 
 const ATTEMPTS = 4;
@@ -27,36 +28,40 @@ export interface VersionView {
 /** Thrown by VersionView.read when the version went away: the query runs again. */
 class Replaced extends Error {}
 
-/** The newest marker's version of the commit, from one list; undefined when none is visible. */
-export async function newestVersion(blob: BlobPort, p: CommitPlace): Promise<string | undefined> {
-  let newest: string | undefined;
+/** Every marker and tombstone of the commit, by version (ascending). */
+export async function markerNames(blob: BlobPort, p: CommitPlace): Promise<MarkerName[]> {
+  const out: MarkerName[] = [];
   for await (const e of blob.list(p.markers)) {
-    const v = markerVersion(e.key, p);
-    if (v !== undefined && (newest === undefined || v > newest)) newest = v;
+    const m = markerName(e.key, p);
+    if (m !== undefined) out.push(m);
   }
-  return newest;
+  return out.sort(byVersion);
 }
 
-/** Every marker version of the commit, ascending. */
-export async function markerVersions(blob: BlobPort, p: CommitPlace): Promise<string[]> {
-  const out: string[] = [];
-  for await (const e of blob.list(p.markers)) {
-    const v = markerVersion(e.key, p);
-    if (v !== undefined) out.push(v);
+/** The newest marker or tombstone of the commit, from one list. */
+export const newestName = async (blob: BlobPort, p: CommitPlace): Promise<MarkerName | undefined> =>
+  (await markerNames(blob, p)).at(-1);
+
+/** The versions that have data objects (leftovers of crashed imports included), ascending. */
+export async function dataVersions(blob: BlobPort, p: CommitPlace): Promise<string[]> {
+  const out = new Set<string>();
+  for await (const e of blob.list(p.data)) {
+    const v = dataVersion(e.key, p);
+    if (v !== undefined) out.add(v);
   }
-  return out.sort();
+  return [...out].sort();
 }
 
 /** The visible version's marker (list + get), or undefined when the commit is not visible. */
 export async function visibleMarker(blob: BlobPort, p: CommitPlace): Promise<{ marker: Marker; bytes: number } | undefined> {
   for (let i = 0; i < ATTEMPTS; i++) {
-    const v = await newestVersion(blob, p);
-    if (v === undefined) return undefined;
-    const key = markerKey(p, v);
+    const newest = await newestName(blob, p);
+    if (newest === undefined || newest.gone) return undefined;
+    const key = markerKey(p, newest.version);
     const b = await blob.get(key);
     if (b === undefined) continue; // removed since the list: a newer import or a delete
     const m = parseMarker(b, key, blob.location);
-    if (m.version !== v || m.commit !== p.commit) throw damaged(key, blob.location);
+    if (m.version !== newest.version || m.commit !== p.commit) throw damaged(key, blob.location);
     return { marker: m, bytes: b.length };
   }
   throw unstable(blob, p);
@@ -76,7 +81,7 @@ export async function withVersion<T>(blob: BlobPort, at: CommitRef, fn: (v: Vers
       const key = objectKey(place, version, name);
       const b = await blob.get(key);
       if (b !== undefined) return decodeJSON(b, key, blob.location) as R;
-      if ((await newestVersion(blob, place)) !== version) throw new Replaced();
+      if ((await newestName(blob, place))?.version !== version) throw new Replaced();
       return undefined;
     };
     const view: VersionView = {

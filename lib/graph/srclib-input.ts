@@ -72,7 +72,7 @@ export async function readSrclib(input: ImportInput, o: ReadSrclibOptions = {}):
   const seen = new Set<string>();
   const unitFiles = new Map<string, string>();
   let done = 0, bytes = 0;
-  for await (const f of input.files as AsyncIterable<SrclibFile>) {
+  for await (const f of listed(input.files as AsyncIterable<SrclibFile>)) {
     throwIfAborted(signal);
     if (typeof f !== "object" || f === null || typeof f.path !== "string" || typeof f.read !== "function") {
       throw invalid("files", "each file must have a path (string) and a read() function");
@@ -115,6 +115,16 @@ export async function readSrclib(input: ImportInput, o: ReadSrclibOptions = {}):
   if (units.length === 0) throw invalid("files", "no <UnitType>.unit.json found");
   units.sort((a, b) => compareKeys(a.unit.Type, b.unit.Type) || compareKeys(a.unit.Name, b.unit.Name));
   return { repo, commit, units, bytesRead: bytes };
+}
+
+/** The caller's files; a failure to list them other than a StoreError says so (not the root's fault). */
+async function* listed(files: AsyncIterable<SrclibFile>): AsyncIterable<SrclibFile> {
+  try {
+    yield* files;
+  } catch (e) {
+    if (isStoreError(e)) throw e;
+    throw new StoreError("unavailable", `the srclib files cannot be listed: ${(e as Error)?.message ?? String(e)}`, { cause: e });
+  }
 }
 
 /** The file's JSON value; its bytes are dropped here, once parsed. */

@@ -32,7 +32,8 @@ export interface DefKeyQuery extends CommitRef {
  * in this list picks the order, the others narrow it:
  * - unit: by Path;
  * - file: by DefStart, then UnitType, Unit, Path;
- * - namePrefix (case-insensitive, Unicode lower case): by lower-cased Name, Name, UnitType, Unit, Path;
+ * - namePrefix (case-insensitive: Unicode lower case, final ς as σ): by lower-cased Name, Name, UnitType,
+ *   Unit, Path;
  * - none (all defs of the commit): by UnitType, Unit, Path.
  */
 export interface DefsQuery extends CommitRef, PageOptions {
@@ -131,10 +132,10 @@ export interface GraphStore {
    */
   import(input: ImportInput, options?: ImportOptions): Promise<ImportSummary>;
 
-  /** Visible commits, of one repo or of all, by repo then commit. */
+  /** Visible commits, of one repo or of all, by repo (lower-cased) then commit. */
   commits(options?: { repo?: string }): Promise<CommitInfo[]>;
 
-  /** Repos with at least one visible commit, in order. */
+  /** Repos with at least one visible commit, by lower-cased repo; each as its latest import gave it. */
   repos(): Promise<string[]>;
 
   /** The commit's units, by Type then Name. not_found when the commit is not stored. */

@@ -1,7 +1,7 @@
 /**
  * The graph store on a folder root and on an S3 root (`npm run bench:graph`), issue 4 section 6:
  *
- * 1. Import throughput in MB of srclib JSON per second: the real fixtures (../shared/srclib, every
+ * 1. Import throughput in MB of srclib JSON per second: the real fixtures (test/fixtures/srclib, every
  *    unit of every language as one commit, read through srclibDir) and a synthetic commit
  *    (test/support/graph-synth.ts, in memory), against a raw baseline in the same run: the same
  *    srclib bytes written as plain objects, one per file, through the same kind of port with the
@@ -37,7 +37,7 @@ const SECONDS = num("BENCH_SECONDS", 2);
 const ROUNDS = num("BENCH_ROUNDS", 3);
 const UNITS = Math.max(100, num("BENCH_UNITS", 1000));
 const ROOTS = (process.env.BENCH_ROOTS ?? "folder,s3").split(",").map((s) => s.trim());
-const FIXTURES = process.env.SRCLIB_FIXTURES ?? fileURLToPath(new URL("../../../shared/srclib/", import.meta.url));
+const FIXTURES = process.env.SRCLIB_FIXTURES ?? fileURLToPath(new URL("../fixtures/srclib/", import.meta.url));
 const LOOKUP_OPTS: TimingOptions = { ms: SECONDS * 400, minCalls: 20, warm: 10 };
 const SHAPE = { defsPerUnit: 40, refsPerDef: 3 };
 const SMALL: SynthOptions = { units: UNITS / 100, ...SHAPE };

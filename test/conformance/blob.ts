@@ -5,6 +5,7 @@
 import { suite } from "uvu";
 import * as assert from "uvu/assert";
 import type { BlobEntry, BlobPort } from "../../lib/ports/blob.ts";
+import { compareKeys } from "../../lib/blob-key.ts";
 import { bytes, rejects, text } from "./harness.ts";
 
 export interface BlobHarness {
@@ -155,6 +156,17 @@ export function blobConformance(name: string, make: () => Promise<BlobHarness>):
     assert.equal(await keysOf(blob, "o/\u00e9"), ["o/\u00e9"]);
   });
 
+  it("keys with spaces, XML and URL metacharacters and rare code points round-trip and list exactly", async (blob) => {
+    const keys = ["x/ a", "x/a ", "x/a  b", "x/&amp;", "x/<y>", "x/%41", "x/+", "x/a+b", "x/'\"", "x/#?=&", "x/~!*()", "x/\u0085", "x/\u00a0",
+      "x/\u2028", "x/\ufeffz", "x/\ufffe", "x/\uffff", "x/\u{10FFFF}", "x/0123", "x/true"].sort(compareKeys);
+    for (const k of keys) await blob.put(k, bytes(k));
+    for (const k of keys) assert.is(text((await blob.get(k))!), k, JSON.stringify(k));
+    assert.equal(await keysOf(blob, "x/"), keys);
+    assert.equal(await keysOf(blob, "x/a "), ["x/a ", "x/a  b"]);
+    await blob.delete(keys);
+    assert.equal(await keysOf(blob, ""), []);
+  });
+
   it("list() returns all of 1,050 keys, past any 1,000-key page; delete() removes them all", async (blob) => {
     const keys = Array.from({ length: 1050 }, (_, i) => `many/${String(i).padStart(4, "0")}`);
     await eachLimited(keys, 16, (k) => blob.put(k, bytes(k.slice(5))));
@@ -227,7 +239,9 @@ export function blobConformance(name: string, make: () => Promise<BlobHarness>):
   });
 
   it("list() refuses an invalid prefix with invalid_input on \"prefix\"", async (blob) => {
-    for (const p of ["/a", "a//b", "a\\b", "a\nb", "\x00"]) {
+    await blob.put("o/\u{1F600}", bytes("x"));
+    // A lone surrogate (half of U+1F600) has no UTF-8 form: refused everywhere, not matched by some.
+    for (const p of ["/a", "a//b", "a\\b", "a\nb", "\x00", "o/\ud83d", "o/\ude00", "\udc00x", "a\ud800b"]) {
       await refused(() => collect(blob.list(p)), "prefix");
     }
     await refused(() => collect(blob.list(undefined as unknown as string)), "prefix");

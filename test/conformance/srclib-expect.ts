@@ -1,5 +1,5 @@
 /**
- * What the graph store must answer for the real srclib fixtures (../shared/srclib/), derived from the
+ * What the graph store must answer for the real srclib fixtures (test/fixtures/srclib/), derived from the
  * files themselves by this test's own reader: the normalization rules of notes/graph-design.md applied
  * independently of lib/graph/srclib-input.ts, so the suite checks the store against the rules, not
  * against a copy of its own reader.
@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import type { Def, Doc, Ref, SourceUnit, SrclibFile } from "../../lib/graph/store.ts";
 
 const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env ?? {};
-export const FIXTURES = env.SRCLIB_FIXTURES ?? fileURLToPath(new URL("../../../shared/srclib/", import.meta.url));
+export const FIXTURES = env.SRCLIB_FIXTURES ?? fileURLToPath(new URL("../fixtures/srclib/", import.meta.url));
 
 /** Where the test cases of each toolchain are: every folder directly below is one case. */
 const CASE_ROOTS = [

@@ -2,7 +2,9 @@
  * A small HTTP proxy in front of the test S3 server (test/support/s3-server.ts), for what s3rver
  * cannot show by itself:
  * - `log`: every request's method and URL, to count list pages, multipart parts and retries;
- * - `fault`: answer a request with an S3 error (e.g. 503 SlowDown) or cut its connection;
+ * - `fault`: answer a request with an S3 error (e.g. 503 SlowDown), with a raw answer, or cut its
+ *   connection; or pass it on without some headers ("drop"), cut its answer's body halfway ("cut"),
+ *   or with its answer's body rewritten ("rewrite");
  * - `verify`: check AWS Signature V4 the way S3 does. s3rver 3.7 does not verify V4 signatures at
  *   all, so a wrong secret passes it; behind this proxy a wrong secret gets S3's real answer, a 403
  *   SignatureDoesNotMatch whose XML (like S3's) quotes the access key id and the string to sign.
@@ -12,7 +14,16 @@ import http from "node:http";
 import crypto from "node:crypto";
 import type { AddressInfo } from "node:net";
 
-export type Fault = { status: number; code: string; message?: string } | "reset";
+export type Fault =
+  | { status: number; code: string; message?: string }
+  | "reset"
+  /** The server's status and headers, then half of its body, then the connection closes. */
+  | "cut"
+  | { raw: { status: number; body?: string; headers?: Record<string, string> } }
+  /** Passed on without these request headers (lower case). */
+  | { drop: string[] }
+  /** Passed on; the server's answer body replaced by rewrite(body). */
+  | { rewrite: (body: string) => string };
 
 export interface ProxyOptions {
   /** The real server, e.g. s3Server().endpoint. */
@@ -51,7 +62,18 @@ export async function s3Proxy(o: ProxyOptions): Promise<S3Proxy> {
       req.socket.destroy();
       return;
     }
-    if (fault) return answer(fault.status, fault.code, fault.message ?? fault.code);
+    if (fault && typeof fault === "object" && "raw" in fault) {
+      log[entry] += ` -> ${fault.raw.status} (raw)`;
+      req.resume();
+      req.on("end", () => {
+        res.writeHead(fault.raw.status, { "x-amz-request-id": `proxy-${i}`, ...fault.raw.headers });
+        res.end(fault.raw.body ?? "");
+      });
+      return;
+    }
+    if (fault && typeof fault === "object" && "status" in fault) return answer(fault.status, fault.code, fault.message ?? fault.code);
+    const headers = { ...req.headers };
+    if (fault && typeof fault === "object" && "drop" in fault) for (const h of fault.drop) delete headers[h];
     if (o.verify) {
       const bad = checkSignature(req, o.verify);
       if (bad) {
@@ -59,8 +81,28 @@ export async function s3Proxy(o: ProxyOptions): Promise<S3Proxy> {
           `<AWSAccessKeyId>${bad.accessKeyId}</AWSAccessKeyId><StringToSign>${xml(bad.stringToSign)}</StringToSign><SignatureProvided>${bad.provided}</SignatureProvided><CanonicalRequest>${xml(bad.canonical)}</CanonicalRequest>`);
       }
     }
-    const up = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (ures) => {
+    const up = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers }, (ures) => {
       log[entry] += ` -> ${ures.statusCode}`;
+      if (fault === "cut" || (fault && typeof fault === "object" && "rewrite" in fault)) {
+        const chunks: Buffer[] = [];
+        ures.on("data", (c: Buffer) => chunks.push(c));
+        ures.on("end", () => {
+          const body = Buffer.concat(chunks);
+          if (fault === "cut") {
+            log[entry] += " cut";
+            res.writeHead(ures.statusCode ?? 502, ures.headers);
+            // Flushed first, so that the client sees the headers and half the body, then the close.
+            res.write(body.subarray(0, body.length >> 1), () => setTimeout(() => res.socket?.destroy(), 20));
+            return;
+          }
+          const out = Buffer.from(fault.rewrite(body.toString("utf8")));
+          log[entry] += " rewritten";
+          const { "transfer-encoding": _chunked, ...rest } = ures.headers;
+          res.writeHead(ures.statusCode ?? 502, { ...rest, "content-length": String(out.length) });
+          res.end(out);
+        });
+        return;
+      }
       res.writeHead(ures.statusCode ?? 502, ures.headers);
       ures.pipe(res);
     });

@@ -12,6 +12,11 @@
  *   and a get right after a put can read a short file. Replaced: write a temp file, then rename.
  * - A ranged GET of an empty object. s3rver answers 206 with Content-Length 1 and no body, so the
  *   client waits for the byte until its socket timeout; S3 answers 416 InvalidRange.
+ * - DeleteObjects keys. s3rver parses the request's XML trimming whitespace and turning "123" or
+ *   "true" into a number or boolean, and decodes the body chunk by chunk (splitting UTF-8
+ *   characters), and decodes entities as HTML (&#x85; as U+2026): "a " or "x/\u00a0" was not
+ *   deleted, while the answer said it was. Replaced: the body decoded whole, values kept verbatim
+ *   (XML entities decoded), as S3 does.
  */
 import { createRequire } from "node:module";
 import { existsSync } from "node:fs";
@@ -35,6 +40,12 @@ interface Store {
 
 interface PutObject { bucket: string; key: string; metadata: unknown; content: Buffer | Readable }
 interface GotObject { size: number; range?: unknown; content: Readable | null }
+interface DeleteContext {
+  req: AsyncIterable<unknown>;
+  params: { bucket: string };
+  store: { existsObject(bucket: string, key: string): Promise<boolean>; deleteObject(bucket: string, key: string): Promise<void> };
+  body: unknown;
+}
 
 export function patchS3rver(): void {
   if (patched) return;
@@ -106,6 +117,29 @@ export function patchS3rver(): void {
     }
     await this.putMetadata(object.bucket, object.key, object.metadata, md5);
     return { size: content.length, md5 };
+  };
+
+  const objectCtrl = require("s3rver/lib/controllers/object.js") as Record<string, unknown>;
+  const S3Error = require("s3rver/lib/models/error.js") as new (code: string, message?: string) => Error;
+  const fromS3rver = createRequire(require.resolve("s3rver/lib/controllers/object.js"));
+  const xmlParser = fromS3rver("fast-xml-parser") as { validate(xml: string): unknown; parse(xml: string, o: object): { Delete?: { Object?: unknown } } };
+  // XML's five entities and character references (s3rver's HTML decoder maps &#x85; to U+2026).
+  const named: Record<string, string> = { lt: "<", gt: ">", amp: "&", quot: '"', apos: "'" };
+  const decode = (v: string) => v.replace(/&(?:#x([0-9a-f]+)|#([0-9]+)|(lt|gt|amp|quot|apos));/gi, (_m, hex?: string, dec?: string, name?: string) =>
+    name ? named[name]! : String.fromCodePoint(parseInt(hex ?? dec!, hex ? 16 : 10)));
+  objectCtrl.deleteMultipleObjects = async function (ctx: DeleteContext) {
+    const chunks: Buffer[] = [];
+    for await (const c of ctx.req) chunks.push(c as Buffer);
+    const xml = Buffer.concat(chunks).toString("utf8");
+    const body = xmlParser.validate(xml) === true
+      ? xmlParser.parse(xml, { trimValues: false, parseNodeValue: false, parseTrueNumberOnly: true, tagValueProcessor: (a: string) => decode(a) })
+      : undefined;
+    if (!body?.Delete?.Object) throw new S3Error("MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema.");
+    const keys = ([] as { Key: unknown }[]).concat(body.Delete.Object as { Key: unknown }[]).map((o) => String(o.Key));
+    await Promise.all(keys.map(async (key) => {
+      if (await ctx.store.existsObject(ctx.params.bucket, key)) await ctx.store.deleteObject(ctx.params.bucket, key);
+    }));
+    ctx.body = { DeleteResult: { "@": { xmlns: "http://s3.amazonaws.com/doc/2006-03-01/" }, Deleted: keys.map((k) => ({ Key: k })) } };
   };
 
   const getObject = FilesystemStore.prototype.getObject;
