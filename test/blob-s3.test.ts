@@ -3,17 +3,23 @@
  * s3rver cannot show a behaviour, a small proxy in front of it (test/support/s3-proxy.ts): paging,
  * multipart, byte-exact bodies, errors without secrets, retries, batch deletes, and the settings.
  */
+import { execFile } from "node:child_process";
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { freePort } from "./support/free-port.ts";
 import { failure } from "./conformance/harness.ts";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { s3Blob, parseS3Root } from "../lib/adapters/s3-blob.ts";
 import { s3Settings } from "../lib/adapters/s3-settings.ts";
+import { s3Error } from "../lib/adapters/s3-errors.ts";
 import { isStoreError, type StoreError } from "../lib/errors.ts";
 import { compareKeys } from "../lib/blob-key.ts";
 import type { BlobPort } from "../lib/ports/blob.ts";
 import { s3Proxy, type ProxyOptions } from "./support/s3-proxy.ts";
 import { closeServer, count, noCredentials, srv, withBlob } from "./support/s3-blob-kit.ts";
+import { isDeno, tempDir } from "./support/disk-fs.ts";
+import { repoRoot } from "./support/spawn.ts";
 
 const enc = new TextEncoder();
 
@@ -271,25 +277,75 @@ test("a server without multi-object delete (501) gets one DeleteObject per key",
     assert.equal(left, []);
   }, { p: { fault: (_n, req) => (req.method === "POST" && /\?delete/.test(req.url ?? "") ? { status: 501, code: "NotImplemented" } : undefined) } }));
 
-test("no credentials at all (and none in the process) is permission_denied naming the settings", async () => {
-  const s = await srv();
-  const p = process.env;
-  if (p.AWS_ACCESS_KEY_ID || p.AWS_PROFILE || p.AWS_WEB_IDENTITY_TOKEN_FILE || p.AWS_CONTAINER_CREDENTIALS_FULL_URI || p.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI) {
-    console.log("\n# skipped the no-credentials check: the process environment has AWS credentials");
-    return;
-  }
-  const blob = await s3Blob({ bucket: s.bucket, maxAttempts: 1, env: { AWS_ENDPOINT_URL_S3: s.endpoint, AWS_REGION: "us-east-1" } });
+/**
+ * Runs test/support/s3-no-credentials-child.ts on `root` in an environment with no credential the
+ * SDK's chain could find: no AWS_* variable but `extra`, HOME an empty folder, the AWS config files
+ * missing, instance metadata off (so nothing waits on 169.254.169.254), and an endpoint on a closed
+ * port (so credentials found after all would show as "unreachable", not hang on the network).
+ */
+async function runWithoutCredentials(root: string, extra: Record<string, string> = {}): Promise<{ lines: Record<string, unknown>[]; ms: number }> {
+  const home = await tempDir("srcstore-nocreds-");
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith("AWS_")) env[k] = v;
+  Object.assign(env, {
+    HOME: home.dir,
+    USERPROFILE: home.dir,
+    // Deno keeps its module cache under HOME unless told: the real one, so the child starts warm.
+    DENO_DIR: process.env.DENO_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "deno"),
+    AWS_CONFIG_FILE: join(home.dir, "missing-config"),
+    AWS_SHARED_CREDENTIALS_FILE: join(home.dir, "missing-credentials"),
+    AWS_EC2_METADATA_DISABLED: "true",
+    AWS_ENDPOINT_URL_S3: "http://127.0.0.1:9",
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    NO_COLOR: "1",
+    ...extra,
+  });
+  const child = join(repoRoot, "test", "support", "s3-no-credentials-child.ts");
+  const D = (globalThis as { Deno?: { execPath(): string } }).Deno;
+  const [cmd, argv] = isDeno ? [D!.execPath(), ["run", "-A", "--quiet", child, root]] : [process.execPath, ["--import", "tsx", child, root]];
+  const start = Date.now();
   try {
-    const e = await failure(blob.get("x"));
-    if (e.code !== "permission_denied") {
-      console.log(`\n# the default credential chain found credentials here (${e.code}); the no-credentials message was not checked`);
-      return;
-    }
-    assert.match(e.message, `"${s.bucket}"`);
-    assert.match(e.message, /AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY \(or AWS_SECRET_KEY\)/);
+    const stdout = await new Promise<string>((resolve, reject) => {
+      execFile(cmd, argv, { cwd: repoRoot, env, timeout: 30_000 }, (err, out, stderr) => (err ? reject(new Error(`child failed: ${err.message}\n${stderr}`)) : resolve(out)));
+    });
+    return { lines: stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>), ms: Date.now() - start };
   } finally {
-    await blob.close();
+    await home.remove();
   }
+}
+
+test("no credentials anywhere (settings, SDK chain): permission_denied saying what to set, not that S3 denied access, at once", async () => {
+  const { lines, ms } = await runWithoutCredentials("s3://bkt/graph/prod");
+  assert.equal(lines.map((l) => l.op), ["get", "put", "list", "delete"]);
+  for (const l of lines) {
+    assert.is(l.code, "permission_denied", JSON.stringify(l));
+    assert.is(l.message, "no AWS credentials were found for s3://bkt/graph/prod (http://127.0.0.1:9): set AWS_ACCESS_KEY_ID with AWS_SECRET_ACCESS_KEY (or AWS_SECRET_KEY), "
+      + "or AWS_PROFILE, or another source the AWS SDK reads (~/.aws/credentials and ~/.aws/config, SSO, web identity, container or instance role)");
+    assert.is(l.cause, "CredentialsProviderError: CredentialsProviderError");
+    assert.ok((l.ms as number) < 3_000, `${l.op} took ${l.ms} ms`);
+  }
+  console.log(`\n# no credentials: the child ran get, put, list and delete in ${ms} ms (startup included), each refused before any request`);
+  // A profile named but absent: the chain still finds nothing.
+  const named = await runWithoutCredentials("s3://bkt", { AWS_PROFILE: "no-such-profile" });
+  assert.is(named.lines[0]!.code, "permission_denied");
+  assert.match(named.lines[0]!.message as string, /^no AWS credentials were found for s3:\/\/bkt \(http:\/\/127\.0\.0\.1:9\): set AWS_ACCESS_KEY_ID/);
+});
+
+test("a credential source the SDK found but could not use: permission_denied with its reason on one line, no token", () => {
+  const s = s3Settings({ bucket: "bkt", prefix: "p", env: {} });
+  const sso = Object.assign(new Error("The SSO session associated with this profile has expired.\nTo refresh this SSO session run aws sso login with the corresponding profile."), { name: "CredentialsProviderError", tryNextLink: false });
+  const e = s3Error(sso, s);
+  assert.is(e.code, "permission_denied");
+  assert.is(e.message, "the AWS SDK could not load credentials for s3://bkt/p (The SSO session associated with this profile has expired. To refresh this SSO session run aws sso login with the corresponding profile.): "
+    + "fix that source, or set AWS_ACCESS_KEY_ID with AWS_SECRET_ACCESS_KEY (or AWS_SECRET_KEY), or AWS_PROFILE, or another source the AWS SDK reads (~/.aws/credentials and ~/.aws/config, SSO, web identity, container or instance role)");
+  const token = "IQoJb3JpZ2luX2VjEXAMPLEtoken/abc+def=" + "z".repeat(30);
+  const leaky = s3Error(Object.assign(new Error(`Failed to refresh token: bad token ${token} for AKIAABCDEFGHIJKLMNOP`), { name: "CredentialsProviderError" }), s);
+  assert.is(leaky.code, "permission_denied");
+  assert.match(leaky.message, /^the AWS SDK could not load credentials for s3:\/\/bkt\/p \(Failed to refresh token: bad token \*\*\* for \*\*\*\)/);
+  noCredentials(leaky, token, token.slice(0, 20), "AKIAABCDEFGHIJKLMNOP");
+  const chainEnd = s3Error(Object.assign(new Error("Could not load credentials from any providers"), { name: "CredentialsProviderError" }), s);
+  assert.match(chainEnd.message, /^no AWS credentials were found for s3:\/\/bkt\/p: set AWS_ACCESS_KEY_ID with AWS_SECRET_ACCESS_KEY \(or AWS_SECRET_KEY\), or AWS_PROFILE, /);
+  assert.not.match(chainEnd.message, /denied/);
 });
 
 test("closes the S3 server", closeServer);

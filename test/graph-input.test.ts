@@ -10,6 +10,7 @@ import { mkdir, symlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { readSrclib } from "../lib/graph/srclib-input.ts";
+import { jsonErrorOffset, jsonSyntaxError } from "../lib/graph/json-error.ts";
 import { srclibDir, srclibFiles } from "../lib/adapters/srclib-dir.ts";
 import { checkCommitRef, checkDefKey, checkDefsQuery, checkRefsQuery } from "../lib/graph/query-input.ts";
 import { isStoreError } from "../lib/errors.ts";
@@ -196,7 +197,7 @@ const GRAPH = (g: unknown) => JSON.stringify(g);
 const def = (o: Obj = {}) => ({ Path: "p", Name: "n", Kind: "func", File: "a.go", DefStart: 1, DefEnd: 2, ...o });
 
 const malformed: [string, Record<string, string | Uint8Array>, string, ...string[]][] = [
-  ["a graph file that is not JSON", { "d/GoPackage.unit.json": UNIT, "d/GoPackage.graph.json": "{\"Defs\": [" }, "d/GoPackage.graph.json: not valid JSON: "],
+  ["a graph file that is not JSON", { "d/GoPackage.unit.json": UNIT, "d/GoPackage.graph.json": "{\"Defs\": [" }, "d/GoPackage.graph.json: not valid JSON: Unexpected end of JSON input at line 1, column 11"],
   ["a unit file that is a top-level array", { "d/GoPackage.unit.json": "[]", "d/GoPackage.graph.json": "{}" }, "d/GoPackage.unit.json: must be a JSON object, not an array"],
   ["Defs not an array", { "d/GoPackage.unit.json": UNIT, "d/GoPackage.graph.json": GRAPH({ Defs: {} }) }, "d/GoPackage.graph.json: Defs: must be an array"],
   ["a def that is not an object", { "d/GoPackage.unit.json": UNIT, "d/GoPackage.graph.json": GRAPH({ Defs: [def(), 3] }) }, "d/GoPackage.graph.json: Defs[1]: must be a JSON object"],
@@ -229,13 +230,76 @@ const malformed: [string, Record<string, string | Uint8Array>, string, ...string
   ["a lone surrogate in a unit Name", { "d/GoPackage.unit.json": '{"Name":"\\udfff","Type":"GoPackage"}', "d/GoPackage.graph.json": "{}" }, "d/GoPackage.unit.json: Name: must be well-formed"],
   ["bytes that are not UTF-8", { "d/GoPackage.unit.json": UNIT, "d/GoPackage.graph.json": new Uint8Array([0x7b, 0xff, 0x7d]) }, "d/GoPackage.graph.json: not valid UTF-8"],
   ["a control character in a def Path", { "d/GoPackage.unit.json": UNIT, "d/GoPackage.graph.json": GRAPH({ Defs: [def({ Path: "a\nb" })] }) }, "Defs[0].Path: must not contain control characters"],
-  ["an empty graph file", { "d/GoPackage.unit.json": UNIT, "d/GoPackage.graph.json": "" }, "d/GoPackage.graph.json: not valid JSON"],
+  ["an empty graph file", { "d/GoPackage.unit.json": UNIT, "d/GoPackage.graph.json": "" }, "d/GoPackage.graph.json: not valid JSON: Unexpected end of JSON input at line 1, column 1"],
 ];
 
 for (const [name, files, ...fragments] of malformed) {
   test(`readSrclib() rejects ${name}, naming the file`, () =>
     withDir(files, async (dir) => void await rejects(read(dir), "invalid_input", "files", ...fragments)));
 }
+
+test("a JSON syntax error is one short line naming the file, the line and the column", async () => {
+  const cases: [string, string][] = [
+    // V8 gives no position here and quotes the file, newlines included.
+    ['{\n  "Defs": [],\n  "Refs": oops,\n  "Docs": []\n}\n', "Unexpected token 'o' at line 3, column 11"],
+    ["{\r\n\"Defs\": [\r\n]}}", "Unexpected non-whitespace character after JSON at line 3, column 3"],
+    [`{"Defs": [{"Path": "${"p".repeat(500)}" "Name": "n"}]}`, "Expected ',' or '}' after property value at line 1, column 523"],
+    [`{"Defs": [{"Name": "\u{1F600}\u{1F600}", "Path": nul}]}`, "Unexpected token '}' at line 1, column 37"],
+    ["\u0001{}", "Unexpected token '\\u0001' at line 1, column 1"],
+    ['{"Defs": [\n', "Unexpected end of JSON input at line 2, column 1"],
+  ];
+  for (const [graph, what] of cases) {
+    await withDir({ "d/GoPackage.unit.json": UNIT, "d/GoPackage.graph.json": graph }, async (dir) => {
+      const e = await rejects(read(dir), "invalid_input", "files");
+      assert.is(e!.message, `files: d/GoPackage.graph.json: not valid JSON: ${what}`);
+    });
+  }
+  // A long token quoted by the engine: cut, on one line, the position kept.
+  const long = `${"\u0001".repeat(5)}${"x".repeat(400)}`;
+  const m = jsonSyntaxError(long, new Error(`Unexpected token '${"y".repeat(300)}',\n"${long}" is not valid JSON`));
+  assert.ok(m.length < 160 && !/[\r\n]/.test(m), m);
+  assert.match(m, /^Unexpected token 'y+\.\.\. at line 1, column 1$/);
+  // SpiderMonkey's form (Firefox): its line and column are kept.
+  assert.is(jsonSyntaxError("[1,\n]", new SyntaxError("JSON.parse: unexpected character at line 2 column 1 of the JSON data")), "unexpected character at line 2, column 1");
+});
+
+test("jsonErrorOffset agrees with JSON.parse on valid and broken JSON, and with V8's position where it gives one", () => {
+  const seeds = ['{"Defs":[{"Path":"a/b","Name":"n\\u00e9\\n","DefStart":0,"Data":{"x":[-1.5e+3,true,false,null]}}],"Refs":[]}', "[[], {}, \"\", 0, 1E9]", '  "s"  '];
+  const junk = ['"', "\\", "{", "}", "[", "]", ",", ":", "0", "-", ".", "e", "t", "n", " ", "\n", "\t", "\u0001", "x", "\u00e9"];
+  let seed = 7;
+  const rand = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16) % n;
+  let checked = 0, positioned = 0;
+  for (const base of seeds) {
+    assert.is(jsonErrorOffset(base), undefined, base);
+    for (let k = 0; k < 400; k++) {
+      let t = base;
+      for (let m = 1 + rand(2); m > 0; m--) {
+        const at = rand(t.length + 1);
+        const op = rand(3);
+        t = op === 0 ? t.slice(0, at) + t.slice(at + 1) : t.slice(0, at) + junk[rand(junk.length)] + t.slice(op === 1 ? at : at + 1);
+      }
+      let engine: number | undefined | "valid" = "valid";
+      try {
+        JSON.parse(t);
+      } catch (e) {
+        const p = /at position (\d+)/.exec((e as Error).message);
+        engine = p ? Number(p[1]) : undefined;
+      }
+      const mine = jsonErrorOffset(t);
+      if (engine === "valid") assert.is(mine, undefined, JSON.stringify(t));
+      else {
+        assert.ok(mine !== undefined, `${JSON.stringify(t)} is not valid JSON`);
+        if (engine !== undefined) {
+          assert.is(mine, engine, JSON.stringify(t));
+          positioned++;
+        }
+      }
+      checked++;
+    }
+  }
+  assert.ok(positioned > 100, `only ${positioned} positions compared`);
+  console.log(`\n# jsonErrorOffset: ${checked} mutated texts, ${positioned} positions equal to V8's`);
+});
 
 test("readSrclib() rejects input without any unit", () =>
   withDir({ "README.md": "x", "d/GoPackage.depresolve.json": "[]", "d/.unit.json": "{}" }, async (dir) => {

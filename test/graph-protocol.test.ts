@@ -13,6 +13,7 @@ import { isStoreError, StoreError } from "../lib/errors.ts";
 import { synthFile, synthFiles, synthPath, synthUnit } from "./support/graph-synth.ts";
 import { each, rejects, steps, tombstones, versions, wrap } from "./support/graph-roots.ts";
 import { schedule } from "./support/graph-schedule.ts";
+import { UNITS } from "../lib/graph/layout.ts";
 
 const at: CommitRef = { repo: "example.com/Acme/Proto", commit: "ab".repeat(20) };
 const v1 = () => synthFiles({ units: 2, defsPerUnit: 6, refsPerDef: 2, variant: "v1" });
@@ -136,7 +137,7 @@ each("an import whose objects vanish with nothing newer to explain it (other han
   await g.import({ ...at, files: v1() });
   const tampering = await openGraphStore({ ...wrap(blob), put: async (k, d) => {
     await blob.put(k, d);
-    if (k.startsWith("commits/")) await blob.delete([k.replace(/^commits\/(.*)\.json$/, "data/$1/units.json")]);
+    if (k.startsWith("commits/")) await blob.delete([k.replace(/^commits\/(.*)\.json$/, `data/$1/${UNITS}`)]);
   } });
   await rejects(tampering.import({ ...at, files: v2() }), "conflict", /lost objects/);
   assert.is(await view(g), V1);

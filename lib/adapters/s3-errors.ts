@@ -12,8 +12,14 @@ import type { S3Settings } from "./s3-settings.ts";
 const AUTH_CODES = new Set([
   "InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "ExpiredToken", "InvalidToken",
   "TokenRefreshRequired", "AccountProblem", "AllAccessDisabled", "InvalidClientTokenId", "RequestTimeTooSkewed",
-  "CredentialsProviderError", "Forbidden",
+  "Forbidden",
 ]);
+
+/** The SDK's credential chain failing, before any request is sent. */
+const PROVIDER_ERRORS = new Set(["CredentialsProviderError", "TokenProviderError"]);
+
+/** What to set, for a missing or unusable credential source. */
+const CREDENTIAL_SETTINGS = "set AWS_ACCESS_KEY_ID with AWS_SECRET_ACCESS_KEY (or AWS_SECRET_KEY), or AWS_PROFILE, or another source the AWS SDK reads (~/.aws/credentials and ~/.aws/config, SSO, web identity, container or instance role)";
 
 const NETWORK_CODES = new Set([
   "ECONNREFUSED", "ECONNRESET", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN",
@@ -70,6 +76,7 @@ export function s3Error(e: unknown, s: S3Settings): StoreError {
   const tries = f.attempts && f.attempts > 1 ? ` after ${f.attempts} attempts` : "";
   const what = `${f.code || f.name}${f.status ? `, HTTP ${f.status}` : ""}`;
 
+  if (PROVIDER_ERRORS.has(f.name) && f.status === undefined) return credentialsError(e, s, opts);
   if (AUTH_CODES.has(f.code) || AUTH_CODES.has(f.name) || f.status === 403) {
     return new StoreError("permission_denied", `S3 denied access to bucket ${bucket} at ${s.where} (${what}): ${authHint(f.code, s)}`, opts);
   }
@@ -84,10 +91,24 @@ export function s3Error(e: unknown, s: S3Settings): StoreError {
   return new StoreError("internal", `S3 error on bucket ${bucket} at ${s.where} (${what})${text ? `: ${text}` : ""}`, opts);
 }
 
+/**
+ * The SDK's default credential chain (used when the settings hold no credentials) found none, or
+ * a source it found failed (an expired SSO session, a broken profile). No request reached S3. The
+ * chain's own reason is shown only for the second case, on one line, scrubbed and cut short.
+ */
+function credentialsError(e: unknown, s: S3Settings, opts: { cause: Error }): StoreError {
+  const raw = typeof (e as { message?: unknown })?.message === "string" ? (e as Error).message : "";
+  const none = raw === "" || /^Could not load (credentials|token) from any providers/.test(raw);
+  if (none) return new StoreError("permission_denied", `no AWS credentials were found for ${s.location}: ${CREDENTIAL_SETTINGS}`, opts);
+  // Opaque runs of 20+ characters could be a token or key: never shown.
+  let reason = scrub(raw.replace(/\s+/g, " ").trim(), s).replace(/[A-Za-z0-9+/=_-]{20,}/g, "***");
+  if (reason.length > 160) reason = `${reason.slice(0, 160)}...`;
+  return new StoreError("permission_denied", `the AWS SDK could not load credentials for ${s.location} (${reason}): fix that source, or ${CREDENTIAL_SETTINGS}`, opts);
+}
+
 function authHint(code: string, s: S3Settings): string {
   const keys = "check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_SECRET_KEY)";
   const from = `credentials from ${s.credentialSource}`;
-  if (code === "CredentialsProviderError") return `no credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or AWS_SECRET_KEY), or configure an AWS profile or role`;
   if (code === "ExpiredToken" || code === "InvalidToken" || code === "TokenRefreshRequired") return `the session token is expired or invalid: renew AWS_SESSION_TOKEN (${from})`;
   if (code === "RequestTimeTooSkewed") return "this machine's clock is too far off the server's: fix the clock";
   if (code === "AccessDenied" || code === "Forbidden" || code === "AllAccessDisabled" || code === "AccountProblem") {

@@ -1,20 +1,20 @@
 /**
- * A parsed commit -> the objects of one version, each an index answering a query from one read:
+ * A parsed commit -> the objects of one version, each an index answering a query from one read
+ * (every one gzip-compressed JSON when written, gzip-json.ts):
  *
- *   units.json           UnitEntry[]: the units by Type, Name, with their id and counts
- *   u/<id>/defs.json     the unit's defs by Path
- *   u/<id>/refs.json     the unit's refs by File, Start, End
- *   k/<shard>.json       KeyShard: defs by UnitType, Unit, Path and docs in import order, by def key
- *   f/<shard>.json       FileShard: defs by DefStart, UnitType, Unit, Path; refs by Start, End, UnitType, Unit
- *   t/<shard>.json       refs by UnitType, Unit, File, Start, End, by the (lower-cased repo) key of their target
- *   n/index.json         NameIndex; n/<i>.json: defs by lower-cased Name, Name, UnitType, Unit, Path
+ *   units.json.gz           UnitEntry[]: the units by Type, Name, with their id and counts
+ *   u/<id>/defs.json.gz     the unit's defs by Path
+ *   u/<id>/refs.json.gz     the unit's refs by File, Start, End
+ *   k/<shard>.json.gz       KeyShard: defs by UnitType, Unit, Path and docs in import order, by def key
+ *   f/<shard>.json.gz       FileShard: defs by DefStart, UnitType, Unit, Path; refs by Start, End, UnitType, Unit
+ *   t/<shard>.json.gz       refs by UnitType, Unit, File, Start, End, by the (lower-cased repo) key of their target
+ *   n/index.json.gz         NameIndex; n/<i>.json.gz: defs by lower-cased Name, Name, UnitType, Unit, Path
  *
  * Every shard and every unit's files are written, empty or not: a missing object then always means
  * the version is gone (read.ts), never "nothing there".
  */
 import type { ParsedCommit } from "./parsed.ts";
 import type { Marker } from "./marker.ts";
-import { encodeJSON } from "./marker.ts";
 import * as L from "./layout.ts";
 import { by, foldName, sorted } from "./order.ts";
 import { ENTRIES_PER_SHARD, shardCount, shardOf } from "./shard.ts";
@@ -24,8 +24,11 @@ import {
 } from "./records.ts";
 
 export interface BuiltVersion {
-  /** Object name (below the version) -> bytes. */
-  objects: Map<string, Uint8Array>;
+  /**
+   * Object name (below the version) -> its JSON value. Encoded and compressed only as it is written
+   * (import.ts): the indexes share their records, so values take a fraction of the encoded bytes.
+   */
+  objects: Map<string, unknown>;
   /** The marker without version, importedAt, objects and bytes (import.ts fills them in). */
   marker: Omit<Marker, "version" | "importedAt" | "objects" | "bytes">;
 }
@@ -42,8 +45,8 @@ export const lowerName = (d: StoredDef): string => foldName(d.Name);
 export const defsByName = by<StoredDef>(lowerName, (d) => d.Name, (d) => d.UnitType, (d) => d.Unit, (d) => d.Path);
 
 export async function buildVersion(p: ParsedCommit): Promise<BuiltVersion> {
-  const objects = new Map<string, Uint8Array>();
-  const put = (name: string, v: unknown) => objects.set(name, encodeJSON(v));
+  const objects = new Map<string, unknown>();
+  const put = (name: string, v: unknown) => objects.set(name, v);
   const units = sorted(p.units, by((u) => u.unit.Type, (u) => u.unit.Name));
 
   // A def's Docs: every doc of the commit with the def's key, in import order (any unit's output).

@@ -63,7 +63,7 @@ export async function listDefs(blob: BlobPort, q: CheckedDefsQuery): Promise<Pag
   });
 }
 
-/** Defs whose lower-cased Name starts with `prefix`: a contiguous run of n/, found through n/index.json. */
+/** Defs whose lower-cased Name starts with `prefix`: a contiguous run of n/, found through n/index.json.gz. */
 async function byName(v: VersionView, prefix: string, from: number | undefined, limit: number, out: (d: StoredDef) => Def) {
   const { chunk, chunks } = v.marker.names;
   let start = from;

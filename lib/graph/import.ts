@@ -20,8 +20,13 @@ import { encodeJSON, type Marker } from "./marker.ts";
 import { dataVersions, markerNames } from "./read.ts";
 import { checkRoot, ensureRoot } from "./root.ts";
 import { mapLimit } from "./pool.ts";
+import { gzipJSON } from "./gzip-json.ts";
 
-/** Objects written at once: enough to hide S3 latency, few enough for a folder's fsyncs. */
+/**
+ * Objects compressed and written at once: enough to hide S3 latency, few enough for a folder's fsyncs.
+ * Each writer compresses its next object while others wait on their puts, so CPU and I/O overlap
+ * (Node's zlib also runs on its thread pool), and at most this many compressed objects are in memory.
+ */
 const WRITE_CONCURRENCY = 8;
 
 export async function importCommit(blob: BlobPort, input: ImportInput, o: ImportOptions, clock: () => Date): Promise<ImportSummary> {
@@ -48,9 +53,10 @@ export async function importCommit(blob: BlobPort, input: ImportInput, o: Import
   try {
     await mapLimit(names, WRITE_CONCURRENCY, async (name, i) => {
       throwIfAborted(signal);
-      const b = built.objects.get(name)!;
+      const b = await gzipJSON(built.objects.get(name), name);
+      built.objects.delete(name); // encoded: the value need not stay in memory
+      throwIfAborted(signal);
       await blob.put(keys[i]!, b);
-      built.objects.delete(name); // written: its bytes need not stay in memory
       done++;
       bytes += b.length;
       progress();

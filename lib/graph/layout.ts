@@ -4,7 +4,7 @@
  *   graphstore.json                                 {"format":1}
  *   commits/<repo-seg>/<commit>/<version>.json      marker: the manifest of a complete version, written last
  *   commits/<repo-seg>/<commit>/<version>.deleted   tombstone: the commit was deleted (until re-imported)
- *   data/<repo-seg>/<commit>/<version>/<name>       the version's immutable objects (build.ts lists them)
+ *   data/<repo-seg>/<commit>/<version>/<name>       the version's immutable objects, gzip JSON (build.ts lists them)
  *
  * repo-seg is seg() of the lower-cased repo, so repos differing only in case share one place and no
  * repo name escapes its segment. The newest marker or tombstone of a commit decides: a marker is the
@@ -110,12 +110,12 @@ export async function unitId(type: string, name: string): Promise<string> {
   return hex(new Uint8Array(d)).slice(0, 32);
 }
 
-// Object names inside a version.
-export const UNITS = "units.json";
-export const unitDefs = (id: string): string => `u/${id}/defs.json`;
-export const unitRefs = (id: string): string => `u/${id}/refs.json`;
-export const byKey = (shard: number): string => `k/${shard}.json`;
-export const byFile = (shard: number): string => `f/${shard}.json`;
-export const byTarget = (shard: number): string => `t/${shard}.json`;
-export const NAME_INDEX = "n/index.json";
-export const nameChunk = (i: number): string => `n/${i}.json`;
+// Object names inside a version: gzip-compressed JSON (gzip-json.ts), hence .json.gz.
+export const UNITS = "units.json.gz";
+export const unitDefs = (id: string): string => `u/${id}/defs.json.gz`;
+export const unitRefs = (id: string): string => `u/${id}/refs.json.gz`;
+export const byKey = (shard: number): string => `k/${shard}.json.gz`;
+export const byFile = (shard: number): string => `f/${shard}.json.gz`;
+export const byTarget = (shard: number): string => `t/${shard}.json.gz`;
+export const NAME_INDEX = "n/index.json.gz";
+export const nameChunk = (i: number): string => `n/${i}.json.gz`;

@@ -17,7 +17,7 @@ export interface Marker {
   defs: number;
   refs: number;
   docs: number;
-  /** Data objects of the version and their bytes (the marker not included). */
+  /** Data objects of the version and their stored (gzip) bytes, the marker not included. */
   objects: number;
   bytes: number;
   /** Shard counts of k/ (by def key), f/ (by file), t/ (by ref target). */
@@ -31,7 +31,7 @@ const dec = new TextDecoder();
 
 export const encodeJSON = (v: unknown): Uint8Array => enc.encode(JSON.stringify(v));
 
-/** Parsed JSON of an object this store wrote; internal (a damaged root) when it is not JSON. */
+/** Parsed JSON of a marker or tombstone (plain JSON); internal (a damaged root) when it is not JSON. */
 export function decodeJSON(bytes: Uint8Array, key: string, location: string): unknown {
   try {
     return JSON.parse(dec.decode(bytes));

@@ -9,7 +9,8 @@ import type { BlobPort } from "../ports/blob.ts";
 import { StoreError, notFound } from "../errors.ts";
 import type { CommitRef } from "./store.ts";
 import { byVersion, type CommitPlace, commitPlace, dataVersion, markerKey, type MarkerName, markerName, objectKey } from "./layout.ts";
-import { type Marker, damaged, decodeJSON, parseMarker } from "./marker.ts";
+import { type Marker, damaged, parseMarker } from "./marker.ts";
+import { gunzipJSON } from "./gzip-json.ts";
 
 const ATTEMPTS = 4;
 
@@ -19,7 +20,7 @@ export interface VersionView {
   /** Size of the marker object. */
   markerBytes: number;
   place: CommitPlace;
-  /** The object's JSON; a missing object restarts the query (or is internal when the version is still visible). */
+  /** The object's JSON (inflated); a missing object restarts the query (or is internal when the version is still visible). */
   read<T>(name: string): Promise<T>;
   /** The same for objects that exist only for some keys (u/<unit-id>/): undefined when not there. */
   maybe<T>(name: string): Promise<T | undefined>;
@@ -80,7 +81,7 @@ export async function withVersion<T>(blob: BlobPort, at: CommitRef, fn: (v: Vers
     const maybe = async <R>(name: string): Promise<R | undefined> => {
       const key = objectKey(place, version, name);
       const b = await blob.get(key);
-      if (b !== undefined) return decodeJSON(b, key, blob.location) as R;
+      if (b !== undefined) return (await gunzipJSON(b, key, blob.location)) as R;
       if ((await newestName(blob, place))?.version !== version) throw new Replaced();
       return undefined;
     };

@@ -7,6 +7,7 @@
 import type { Def, Doc, Ref, SourceUnit } from "./model.ts";
 import { invalid, type StoreError } from "../errors.ts";
 import { keyTextProblem, MAX_PATH, MAX_UNIT } from "./query-input.ts";
+import { jsonSyntaxError } from "./json-error.ts";
 
 type Obj = Record<string, unknown>;
 
@@ -32,7 +33,7 @@ export function parseJSON(file: string, bytes: Uint8Array): unknown {
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw bad(file, "", `not valid JSON: ${(e as Error).message}`);
+    throw bad(file, "", `not valid JSON: ${jsonSyntaxError(text, e)}`);
   }
   if (SURROGATE_ESCAPE.test(text)) {
     const at = loneSurrogateAt(value, "");
