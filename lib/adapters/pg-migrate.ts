@@ -47,7 +47,7 @@ export interface MigrationStatus {
   unknown: string[];
 }
 
-export const DEFAULT_DIR = fileURLToPath(new URL("../../migrations/", import.meta.url));
+export const DEFAULT_DIR: string = fileURLToPath(new URL("../../migrations/", import.meta.url));
 
 /** The migration files of `dir`, in node-pg-migrate's order (numeric prefix, then name). */
 export function migrationFiles(dir = DEFAULT_DIR): MigrationFile[] {
