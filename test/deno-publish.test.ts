@@ -16,7 +16,12 @@ test("deno.json has package.json's version, license and exports", () => {
   const deno = json("deno.json"), pkg = json("package.json");
   assert.is(deno.version, pkg.version);
   assert.is(deno.license, pkg.license);
-  assert.equal(deno.exports, pkg.exports);
+  assert.equal(Object.keys(deno.exports), Object.keys(pkg.exports));
+  // Deno imports the .ts source; Node the build of that same file in dist/ (npm run build), with its .d.ts.
+  for (const [key, source] of Object.entries(deno.exports as Record<string, string>)) {
+    const built = source.replace(/^\.\//, "./dist/").replace(/\.ts$/, "");
+    assert.equal(pkg.exports[key], { types: `${built}.d.ts`, default: `${built}.js` }, `package.json exports["${key}"]`);
+  }
 });
 
 test("deno publish --dry-run passes: every export type-checks, no slow types, tests and CLI left out", () => {

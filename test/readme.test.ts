@@ -13,12 +13,18 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const readme = readFileSync(join(root, "README.md"), "utf8");
 const blocks = [...readme.matchAll(/```ts example\n([\s\S]*?)```/g)].map((m) => m[1]!);
 
-/** "srcstore/x" -> the file package.json exports as "./x", as an installed package resolves it. */
-const exportsMap: Record<string, string> = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).exports;
+/**
+ * "srcstore/x" -> the source of the entry point package.json exports as "./x" (package.json names its
+ * build in dist/; deno.json, whose keys are the same, names the .ts source it is built from).
+ */
+const json = (f: string) => JSON.parse(readFileSync(join(root, f), "utf8"));
+const nodeExports: Record<string, unknown> = json("package.json").exports;
+const sourceExports: Record<string, string> = json("deno.json").exports;
 
 function localize(code: string): string {
   return code.replace(/from "srcstore(\/[\w/-]+)?"/g, (_, sub: string | undefined) => {
-    const target = exportsMap[`.${sub ?? ""}`];
+    const key = `.${sub ?? ""}`;
+    const target = key in nodeExports ? sourceExports[key] : undefined;
     if (!target) throw new Error(`README imports "srcstore${sub ?? ""}", which package.json does not export`);
     return `from ${JSON.stringify(pathToFileURL(join(root, target)).href)}`;
   });

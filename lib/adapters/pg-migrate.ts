@@ -9,7 +9,7 @@
  */
 import pg from "pg";
 import { runner, PG_MIGRATE_LOCK_ID } from "node-pg-migrate";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
@@ -47,7 +47,14 @@ export interface MigrationStatus {
   unknown: string[];
 }
 
-export const DEFAULT_DIR: string = fileURLToPath(new URL("../../migrations/", import.meta.url));
+/**
+ * The package's migrations/: two levels up from lib/adapters/ in the sources, three from the npm
+ * package's built dist/lib/adapters/.
+ */
+export const DEFAULT_DIR: string = [
+  fileURLToPath(new URL("../../migrations/", import.meta.url)),
+  fileURLToPath(new URL("../../../migrations/", import.meta.url)),
+].find((d) => existsSync(d)) ?? fileURLToPath(new URL("../../migrations/", import.meta.url));
 
 /** The migration files of `dir`, in node-pg-migrate's order (numeric prefix, then name). */
 export function migrationFiles(dir = DEFAULT_DIR): MigrationFile[] {
