@@ -11,7 +11,10 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const readme = readFileSync(join(root, "README.md"), "utf8");
-const blocks = [...readme.matchAll(/```ts example\n([\s\S]*?)```/g)].map((m) => m[1]!);
+/** ```ts example blocks; "```ts example node" or "```ts example deno" run only on that runtime. */
+const runtime = "Deno" in globalThis ? "deno" : "node";
+const all = [...readme.matchAll(/```ts example(?: (node|deno))?\n([\s\S]*?)```/g)].map((m) => ({ only: m[1], code: m[2]! }));
+const blocks = all.filter((b) => b.only === undefined || b.only === runtime).map((b) => b.code);
 
 /**
  * "srcstore/x" -> the source of the entry point package.json exports as "./x" (package.json names its
@@ -22,7 +25,8 @@ const nodeExports: Record<string, unknown> = json("package.json").exports;
 const sourceExports: Record<string, string> = json("deno.json").exports;
 
 function localize(code: string): string {
-  return code.replace(/from "srcstore(\/[\w/-]+)?"/g, (_, sub: string | undefined) => {
+  // "jsr:@srcstore/srcstore/x" is how a Deno program outside this repo names the same entry point.
+  return code.replace(/from "(?:jsr:@srcstore\/)?srcstore(\/[\w/-]+)?"/g, (_, sub: string | undefined) => {
     const key = `.${sub ?? ""}`;
     const target = key in nodeExports ? sourceExports[key] : undefined;
     if (!target) throw new Error(`README imports "srcstore${sub ?? ""}", which package.json does not export`);
@@ -30,8 +34,9 @@ function localize(code: string): string {
   });
 }
 
-test("the README has a library example", () => {
+test("the README has a library example for this runtime", () => {
   assert.ok(blocks.length >= 1);
+  console.log(`# ${blocks.length} of ${all.length} README examples run on ${runtime}`);
 });
 
 blocks.forEach((code, i) => {
