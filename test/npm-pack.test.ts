@@ -1,7 +1,7 @@
 /**
  * The npm package (issue 5, part 1): `npm pack` (its prepack builds dist/ with tsc) gives a tarball a
  * fresh Node project installs from the npm cache and uses with plain Node, no tsx and no TypeScript:
- * "srcstore" + "srcstore/adapters/node-fs" open an fs store, "srcstore/migrate" migrates a PostgreSQL
+ * "srcstore" + "srcstore/adapters/node-fs" open an fs store, "srcstore/edge" a memory one, "srcstore/migrate" migrates a PostgreSQL
  * database and "srcstore" opens a pgsql store on it, `npx src --help` runs from node_modules/.bin, and a
  * consumer .ts typechecks against the packaged .d.ts. Node only: Deno uses the .ts sources (deno.json).
  */
@@ -35,6 +35,7 @@ import { openStore } from "srcstore";
 import { nodeFs } from "srcstore/adapters/node-fs";
 import { connectPostgres } from "srcstore/adapters/postgres";
 import { migrateUp } from "srcstore/migrate";
+import * as edge from "srcstore/edge";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -57,6 +58,10 @@ const bob = await pg.users.create({ login: "bob", name: "Bob" });
 console.log("pgsql", (await pg.users.get(bob.uid)).login, bob.uid);
 await pg.close();
 await sql.close();
+
+const mem = await edge.openStore({ fs: edge.memoryFs() });
+console.log("edge", (await mem.users.create({ login: "carol" })).login);
+await mem.close();
 `;
 
 const consumerTs = `
@@ -127,6 +132,7 @@ if (isDeno) {
     assert.match(out, /^fs Alice 1$/m);
     assert.match(out, /^migrated [1-9]\d*$/m);
     assert.match(out, /^pgsql bob 1$/m);
+    assert.match(out, /^edge carol$/m);
 
     const help = run("npx", ["--offline", "--no-install", "src", "--help"], { cwd: app, env });
     for (const c of ["user add", "user list", "pgsql create"]) assert.ok(help.includes(c), `src --help lists ${c}`);
