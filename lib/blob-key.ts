@@ -1,4 +1,5 @@
-/** The key rules of the blob port (lib/ports/blob.ts), checked by every adapter before any I/O. */
+/** The input rules of the blob port (lib/ports/blob.ts): keys, prefixes, ranges, data; every adapter checks them before any I/O. */
+import type { BlobRange } from "./ports/blob.ts";
 import { invalid } from "./errors.ts";
 
 const MAX_KEY_BYTES = 1024;
@@ -37,4 +38,24 @@ export function compareKeys(a: string, b: string): number {
   const n = Math.min(x.length, y.length);
   for (let i = 0; i < n; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
   return x.length - y.length;
+}
+
+/** A get range as the port defines it (integers >= 0; an end before the start reads nothing). */
+export function checkBlobRange(range: BlobRange | undefined): BlobRange | undefined {
+  if (range === undefined) return undefined;
+  const ok = (n: unknown): boolean => Number.isSafeInteger(n) && (n as number) >= 0;
+  if (typeof range !== "object" || range === null || !ok(range.start) || (range.end !== undefined && !ok(range.end))) {
+    throw invalid("range", "start and end must be integers >= 0");
+  }
+  return range;
+}
+
+/** A copy of bytes [start, end) of `b`, cut at its end; the whole of it without a range. */
+export function sliceRange(b: Uint8Array, range: BlobRange | undefined): Uint8Array {
+  return range === undefined ? b.slice() : b.slice(range.start, Math.max(range.start, range.end ?? b.length));
+}
+
+/** Bytes to put: a Uint8Array (a Buffer is one). */
+export function checkBlobData(data: unknown): void {
+  if (!(data instanceof Uint8Array)) throw invalid("data", "must be a Uint8Array");
 }

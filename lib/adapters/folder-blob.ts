@@ -23,9 +23,8 @@
  */
 import type { BlobEntry, BlobPort, BlobRange } from "../ports/blob.ts";
 import type { FsEntry, FsPort } from "../ports/fs.ts";
-import { checkBlobKey, checkBlobPrefix } from "../blob-key.ts";
+import { checkBlobData, checkBlobKey, checkBlobPrefix, checkBlobRange, sliceRange } from "../blob-key.ts";
 import { StoreError, invalid } from "../errors.ts";
-import { checkBlobData, checkBlobRange, sliceRange } from "./memory-blob.ts";
 
 const TMP = "tmp";
 const MAX_SEGMENT_BYTES = 255;

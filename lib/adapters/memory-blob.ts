@@ -4,8 +4,7 @@
  * Usage: `const blob = memoryBlob();`
  */
 import type { BlobEntry, BlobPort, BlobRange } from "../ports/blob.ts";
-import { checkBlobKey, checkBlobPrefix, compareKeys } from "../blob-key.ts";
-import { invalid } from "../errors.ts";
+import { checkBlobData, checkBlobKey, checkBlobPrefix, checkBlobRange, compareKeys, sliceRange } from "../blob-key.ts";
 
 export function memoryBlob(): BlobPort {
   return new MemoryBlob();
@@ -41,23 +40,4 @@ class MemoryBlob implements BlobPort {
   }
 
   async close(): Promise<void> {}
-}
-
-/** A get range as the port defines it (integers >= 0; an end before the start reads nothing). */
-export function checkBlobRange(range: BlobRange | undefined): BlobRange | undefined {
-  if (range === undefined) return undefined;
-  const ok = (n: unknown): boolean => Number.isSafeInteger(n) && (n as number) >= 0;
-  if (typeof range !== "object" || range === null || !ok(range.start) || (range.end !== undefined && !ok(range.end))) {
-    throw invalid("range", "start and end must be integers >= 0");
-  }
-  return range;
-}
-
-/** A copy of bytes [start, end) of `b`, cut at its end; the whole of it without a range. */
-export function sliceRange(b: Uint8Array, range: BlobRange | undefined): Uint8Array {
-  return range === undefined ? b.slice() : b.slice(range.start, Math.max(range.start, range.end ?? b.length));
-}
-
-export function checkBlobData(data: unknown): void {
-  if (!(data instanceof Uint8Array)) throw invalid("data", "must be a Uint8Array");
 }

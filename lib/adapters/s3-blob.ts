@@ -24,9 +24,8 @@
  */
 import type { S3Client as Client } from "@aws-sdk/client-s3";
 import type { BlobEntry, BlobPort, BlobRange } from "../ports/blob.ts";
-import { checkBlobKey, checkBlobPrefix } from "../blob-key.ts";
+import { checkBlobData, checkBlobKey, checkBlobPrefix, checkBlobRange, sliceRange } from "../blob-key.ts";
 import { StoreError, invalid } from "../errors.ts";
-import { checkBlobData, checkBlobRange, sliceRange } from "./memory-blob.ts";
 import { TRANSIENT_CODES, backoff, errorFacts, refusesBatchDelete, s3Error, sanitizedCause } from "./s3-errors.ts";
 import { s3Settings, type S3BlobOptions, type S3Settings } from "./s3-settings.ts";
 
