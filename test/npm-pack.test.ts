@@ -3,7 +3,8 @@
  * fresh Node project installs from the npm cache and uses with plain Node, no tsx and no TypeScript:
  * "srcstore" + "srcstore/adapters/node-fs" open an fs store, "srcstore/edge" a memory one, "srcstore/migrate" migrates a PostgreSQL
  * database and "srcstore" opens a pgsql store on it, `npx src --help` runs from node_modules/.bin, and a
- * consumer .ts typechecks against the packaged .d.ts. Node only: Deno uses the .ts sources (deno.json).
+ * consumer .ts typechecks against the packaged .d.ts. The script runs under a hook refusing @aws-sdk
+ * (test/support/deny-aws-register.mjs): only its s3:// root needs the SDK. Node only: Deno uses the .ts sources (deno.json).
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -11,6 +12,7 @@ import { spawnSync, type SpawnSyncOptions } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { randomBytes } from "node:crypto";
 import { repoRoot } from "./support/spawn.ts";
 import { pgServer, pgUrl, type PgServer } from "./support/pg-server.ts";
@@ -36,6 +38,8 @@ import { nodeFs } from "srcstore/adapters/node-fs";
 import { connectPostgres } from "srcstore/adapters/postgres";
 import { migrateUp } from "srcstore/migrate";
 import * as edge from "srcstore/edge";
+import { openBlobRoot } from "srcstore/adapters/graph-root";
+import { openGraphStore } from "srcstore/graph";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -62,6 +66,17 @@ await sql.close();
 const mem = await edge.openStore({ fs: edge.memoryFs() });
 console.log("edge", (await mem.users.create({ login: "carol" })).login);
 await mem.close();
+
+const gdir = mkdtempSync(join(tmpdir(), "srcstore-consumer-graph-"));
+try {
+  const graph = await openGraphStore(await openBlobRoot(gdir));
+  console.log("graph", (await graph.commits()).length);
+  await graph.close();
+} finally {
+  rmSync(gdir, { recursive: true, force: true });
+}
+// Run under a hook refusing @aws-sdk: everything above worked without it, and an s3:// root needs it.
+await openBlobRoot("s3://some-bucket/graph").catch((e) => console.log("s3", e.code, /cannot load @aws-sdk/.test(e.message)));
 `;
 
 const consumerTs = `
@@ -128,11 +143,14 @@ if (isDeno) {
     for (const dev of ["tsx", "typescript", "esbuild"]) assert.not.ok(installed.includes(dev), `${dev} installed in the consumer`);
 
     writeFileSync(join(app, "use.mjs"), consumerScript);
-    const out = run(process.execPath, ["use.mjs"], { cwd: app, env: { ...env, ...server!.env, PGDATABASE: dbName, DATABASE_URL: pgUrl({ ...server!.env, PGDATABASE: dbName }) } });
+    const denyAws = join(repoRoot, "test", "support", "deny-aws-register.mjs");
+    const out = run(process.execPath, ["--import", pathToFileURL(denyAws).href, "use.mjs"], { cwd: app, env: { ...env, ...server!.env, PGDATABASE: dbName, DATABASE_URL: pgUrl({ ...server!.env, PGDATABASE: dbName }) } });
     assert.match(out, /^fs Alice 1$/m);
     assert.match(out, /^migrated [1-9]\d*$/m);
     assert.match(out, /^pgsql bob 1$/m);
     assert.match(out, /^edge carol$/m);
+    assert.match(out, /^graph 0$/m);
+    assert.match(out, /^s3 unavailable true$/m, "the s3:// root hit the @aws-sdk guard");
 
     const help = run("npx", ["--offline", "--no-install", "src", "--help"], { cwd: app, env });
     for (const c of ["user add", "user list", "pgsql create"]) assert.ok(help.includes(c), `src --help lists ${c}`);
