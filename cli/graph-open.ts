@@ -1,45 +1,18 @@
 /**
  * What every `src graph ...` command needs before its one graph-store call: option values exactly
- * as typed, the root (flag > $SRC_GRAPHSTORE_ROOT > <sgpath>/graphstore), the opened store, and
- * errors that never carry an AWS credential.
+ * as typed, the root (resolved by cli/settings.ts: flag > environment > config file > default), the
+ * opened store, and errors that never carry an AWS credential.
  */
 import { stat, mkdir } from "node:fs/promises";
-import { homedir } from "node:os";
-import { join, resolve } from "node:path";
 import { StoreError, isStoreError } from "../lib/errors.ts";
-import { defaultGraphRoot, isS3Root, openBlobRoot } from "../lib/adapters/graph-root.ts";
+import { isS3Root, openBlobRoot } from "../lib/adapters/graph-root.ts";
 import { openGraphStore } from "../lib/graph/graph-store.ts";
 import type { CommitRef, GraphStore } from "../lib/graph/store.ts";
 import { checkCommitRef } from "../lib/graph/query-input.ts";
-import { sgpath } from "./open.ts";
+import { loadConfig, stringOption } from "./settings.ts";
 import { UsageError } from "./output.ts";
 
-/**
- * The value of `--name <value>` as typed. cac (through mri) turns number-like values into numbers:
- * unit "010" would become 10 and an all-digit 40-character commit 1.2e+39, so string options are
- * read from argv (both `--name v` and `--name=v`, kebab or camel case, up to a `--`).
- */
-export function stringOption(name: string, argv: readonly string[] = process.argv.slice(2)): string | undefined {
-  const spellings = new Set([name, name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())]);
-  let value: string | undefined;
-  let seen = 0;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === "--") break;
-    for (const s of spellings) {
-      if (a === `--${s}`) {
-        value = argv[++i];
-        seen++;
-      } else if (a.startsWith(`--${s}=`)) {
-        value = a.slice(s.length + 3);
-        seen++;
-      }
-    }
-  }
-  if (seen > 1) throw new UsageError(`--${name} is given ${seen} times: give it once`);
-  if (seen === 1 && value === undefined) throw new UsageError(`--${name} needs a value`);
-  return value;
-}
+export { stringOption };
 
 /** A string option the command cannot do without. */
 export function requiredOption(name: string): string {
@@ -62,49 +35,19 @@ export function limitOption(): number | undefined {
 }
 
 /**
- * Where the graph store is: --graphstore.root, else $SRC_GRAPHSTORE_ROOT, else <sgpath>/graphstore.
- * `--graphstore-root` is taken too (people type it); a misspelt `--graphstore.<x>` is refused, as cac
- * would otherwise take it as an unknown `graphstore` sub-option and the default root be used silently.
- */
-export function graphRoot(argv: readonly string[] = process.argv.slice(2)): string {
-  strayGraphstoreOption(argv);
-  const dotted = stringOption("graphstore.root", argv);
-  const dashed = stringOption("graphstore-root", argv);
-  if (dotted !== undefined && dashed !== undefined) throw new UsageError("--graphstore.root is given 2 times: give it once");
-  const root = dotted ?? dashed ?? (process.env.SRC_GRAPHSTORE_ROOT || undefined);
-  if (root === undefined) {
-    const sg = stringOption("sgpath", argv) ?? process.env.SGPATH;
-    return defaultGraphRoot(sgpath({ sgpath: sg === undefined ? undefined : expandHome(sg) }));
-  }
-  if (root === "") throw new UsageError("--graphstore.root: must not be empty");
-  if (isS3Root(root)) return root;
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(root)) throw new UsageError(`--graphstore.root: "${root}" is neither a folder nor s3://bucket[/prefix]`);
-  return resolve(expandHome(root));
-}
-
-/**
- * "~" and "~/..." as the home folder: the shell leaves them alone in `--graphstore.root=~/graphs`
- * and in variables set from files (systemd, .env), and a folder literally named "~" is never meant.
- */
-export function expandHome(path: string): string {
-  if (path === "~") return homedir();
-  if (path.startsWith("~/")) return join(homedir(), path.slice(2));
-  return path;
-}
-
-/**
  * Opens the graph store at the root. A folder root must exist for reading (a missing one is a
  * clear not_found, not an empty answer that hides a mistyped path); `create` makes it for import.
  */
 export async function openCliGraph(o: { create?: boolean } = {}): Promise<GraphStore> {
-  const root = graphRoot();
+  const { graphstoreRoot, env } = await loadConfig();
+  const root = graphstoreRoot.value;
   if (isS3Root(root)) {
     // The SDK warns on Node 20 that later releases need Node 22: noise on every command here.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
   } else {
     await folderRoot(root, o.create === true);
   }
-  const blob = await openBlobRoot(root, { env: process.env });
+  const blob = await openBlobRoot(root, { env });
   try {
     return await openGraphStore(blob);
   } catch (e) {
@@ -133,7 +76,8 @@ export function guarded<A extends unknown[]>(fn: (...a: A) => Promise<void>): (.
     try {
       await fn(...a);
     } catch (e) {
-      throw forPeople(e);
+      // AWS keys may come from the env file: blank out those the command ran with.
+      throw forPeople(e, await loadConfig().then((c) => c.env, () => process.env));
     }
   };
 }
@@ -155,17 +99,6 @@ async function folderRoot(root: string, create: boolean): Promise<void> {
   if (!st.isDirectory()) throw new UsageError(`--graphstore.root: ${root} is not a folder`);
 }
 
-/** `--graphstore`, `--graphstore.rot`, ...: anything named like the root option that is not it. */
-function strayGraphstoreOption(argv: readonly string[]): void {
-  for (const a of argv) {
-    if (a === "--") return;
-    const name = /^--(graphstore[^=]*)/i.exec(a)?.[1];
-    if (name !== undefined && !["graphstore.root", "graphstore-root", "graphstoreRoot"].includes(name)) {
-      throw new UsageError(`unknown option --${name}: the graph store root is --graphstore.root <folder | s3://bucket[/prefix]>`);
-    }
-  }
-}
-
 const SECRET_VARS = ["AWS_SECRET_ACCESS_KEY", "AWS_SECRET_KEY", "AWS_ACCESS_KEY_ID", "AWS_SESSION_TOKEN"];
 
 /** API fields of invalid_input errors as the CLI spells them; "" drops the prefix (the message names the file). */
@@ -176,9 +109,9 @@ const FLAGS: Record<string, string> = {
   "graphstore.root": "--graphstore.root", files: "", dir: "",
 };
 
-function forPeople(e: unknown): unknown {
+function forPeople(e: unknown, env: Record<string, string | undefined>): unknown {
   if (!(e instanceof Error)) return e;
-  const secrets = SECRET_VARS.map((k) => process.env[k]).filter((v): v is string => typeof v === "string" && v.length >= 4);
+  const secrets = SECRET_VARS.map((k) => env[k]).filter((v): v is string => typeof v === "string" && v.length >= 4);
   let message = e.message.replace(/\s*[\r\n]+\s*/g, " ");
   for (const s of secrets) message = message.split(s).join("***");
   const field = isStoreError(e, "invalid_input") ? e.field : undefined;

@@ -1,10 +1,12 @@
 /**
  * `src pgsql ...`: the PostgreSQL schema, one lib/adapters/pg-migrate.ts call per command. The database comes
- * from DATABASE_URL / PG* (lib/pgsql/settings.ts); output names it by its password-free `location`.
+ * from DATABASE_URL / PG* (lib/pgsql/settings.ts) of the resolved environment, the env file's included
+ * (cli/settings.ts); output names it by its password-free `location`.
  */
 import { createDatabase, migrateDown, migrateUp, migrationStatus, truncateStores, type MigrateOptions, type MigrationStatus } from "../lib/adapters/pg-migrate.ts";
 import { pgSettings } from "../lib/pgsql/settings.ts";
 import { confirmDeletion } from "./confirm.ts";
+import { loadConfig } from "./settings.ts";
 import { table } from "./output.ts";
 
 /** `src pgsql status` exit codes (0 = up to date; 1 and 2 are the usual error codes). */
@@ -16,37 +18,40 @@ interface YesOption {
 }
 
 export async function pgsqlCreate(o: { createdb?: boolean }): Promise<void> {
-  const opts = options();
+  const opts = await options();
   const created = o.createdb ? await createDatabase(opts) : false;
   const applied = await migrateUp(opts);
-  const what = applied.length > 0 ? `applied ${count(applied, "migration")} (${span(applied)}) to ${location()}` : `${location()} is up to date`;
+  const what = applied.length > 0 ? `applied ${count(applied, "migration")} (${span(applied)}) to ${await location()}` : `${await location()} is up to date`;
   console.log(created ? `created the database; ${what}` : what);
 }
 
 export async function pgsqlDrop(o: YesOption): Promise<void> {
-  await confirmDeletion(`all srcstore data in ${location()}`, o.yes === true);
-  const reverted = await migrateDown(options());
+  const where = await location();
+  await confirmDeletion(`all srcstore data in ${where}`, o.yes === true);
+  const reverted = await migrateDown(await options());
   console.log(reverted.length > 0
-    ? `dropped every srcstore table in ${location()} (reverted ${count(reverted, "migration")})`
-    : `nothing to drop: ${location()} has no srcstore migrations applied`);
+    ? `dropped every srcstore table in ${where} (reverted ${count(reverted, "migration")})`
+    : `nothing to drop: ${where} has no srcstore migrations applied`);
 }
 
 export async function pgsqlReset(o: YesOption): Promise<void> {
-  await confirmDeletion(`all srcstore data in ${location()}`, o.yes === true);
-  const reverted = await migrateDown(options());
-  const applied = await migrateUp(options());
-  console.log(`reset ${location()}: reverted ${count(reverted, "migration")}, applied ${count(applied, "migration")}`);
+  const where = await location();
+  await confirmDeletion(`all srcstore data in ${where}`, o.yes === true);
+  const reverted = await migrateDown(await options());
+  const applied = await migrateUp(await options());
+  console.log(`reset ${where}: reverted ${count(reverted, "migration")}, applied ${count(applied, "migration")}`);
 }
 
 export async function pgsqlTruncate(o: YesOption): Promise<void> {
-  await confirmDeletion(`all srcstore data in ${location()}`, o.yes === true);
-  const tables = await truncateStores(options());
-  console.log(`emptied ${count(tables, "store table")} in ${location()}; the schema is kept`);
+  const where = await location();
+  await confirmDeletion(`all srcstore data in ${where}`, o.yes === true);
+  const tables = await truncateStores(await options());
+  console.log(`emptied ${count(tables, "store table")} in ${where}; the schema is kept`);
 }
 
 /** Prints the status; exit 0 when up to date, 3 when migrations are pending, 4 when any applied one is changed or unknown. */
 export async function pgsqlStatus(o: { json?: boolean }): Promise<void> {
-  const st = await migrationStatus(options());
+  const st = await migrationStatus(await options());
   process.exitCode = statusExitCode(st);
   if (o.json) return void console.log(JSON.stringify(st));
   console.log(`database: ${st.database}`);
@@ -76,14 +81,14 @@ function statusSummary(st: MigrationStatus): string {
   return "up to date";
 }
 
-/** The settings come from the process environment, read by lib/adapters/pg-migrate.ts itself. */
-function options(): MigrateOptions {
-  return { env: process.env };
+/** The settings come from the resolved environment, read by lib/adapters/pg-migrate.ts itself. */
+async function options(): Promise<MigrateOptions> {
+  return { env: (await loadConfig()).env };
 }
 
 /** Where the commands act, without the password (throws invalid_input for malformed settings). */
-function location(): string {
-  return pgSettings(process.env).location;
+async function location(): Promise<string> {
+  return pgSettings((await loadConfig()).env).location;
 }
 
 /** "1 migration", "6 migrations": of a list, or of a number. */

@@ -11,6 +11,9 @@ import { VERSION } from "./version.ts";
 const cli = cac("src");
 
 cli.option("--sgpath <dir>", "Data directory (default: $SGPATH, else ~/.sourcegraph)");
+cli.option("-s, --local-store <fs|pgsql>", "Backend (default: $SRC_LOCAL_STORE, else [serve.Local store] Store of the config file, else fs)");
+cli.option("--config <file>", "INI config file (default: /etc/sourcegraph/config.ini when it exists)");
+cli.option("--env-file <file>", "KEY=VALUE variables, systemd style, not overriding the environment (default: /etc/sourcegraph/config.env when it exists)");
 
 cli.command("user add <login>", "Create a user")
   .option("--email <address>", "Set the user's primary email (taken as verified)")
@@ -33,6 +36,12 @@ cli.command("store info", "Show the backend, its location and record counts")
   .option("--json", "Print JSON")
   .action(async (o) => (await import("./store-info.ts")).storeInfo(o));
 
+cli.command("config", "Show the resolved settings and where each came from (flag, env, file:line, default), secrets masked")
+  .option("--addr <host:port>", "The listen address src serve would use")
+  .option("--json", "Print one JSON array of {name, value, source}")
+  .example("src config --config ./config.ini --env-file ./config.env")
+  .action(async (o) => (await import("./settings.ts")).showConfig(o));
+
 cli.command("pgsql create", "Apply pending migrations (idempotent; concurrent runs take turns)")
   .option("--createdb", "First create the database when it is missing")
   .example("PGDATABASE=src src pgsql create --createdb")
@@ -54,6 +63,12 @@ cli.command("pgsql status", "Show applied, pending and changed migrations; exit 
   .option("--json", "Print one JSON document")
   .example("src pgsql status --json || echo \"exit $?\"")
   .action(async (o) => (await import("./pgsql.ts")).pgsqlStatus(o));
+
+cli.command("serve", "Serve the stores and the graph store over HTTP (JSON API; see README)")
+  .option("--addr <host:port>", "Listen address (default: $SRC_ADDR, else 127.0.0.1:3080; port 0 = any free port)")
+  .example("src serve --addr 127.0.0.1:3080")
+  .example("src serve -s pgsql --addr 0.0.0.0:3080 --graphstore.root s3://my-bucket/graph")
+  .action(async () => (await import("./serve.ts")).serveCommand());
 
 cli.option("--graphstore.root <root>", "Graph store: a folder or s3://bucket[/prefix] (default: $SRC_GRAPHSTORE_ROOT, else <sgpath>/graphstore)");
 // cac nests "--graphstore.root x" as { graphstore: { root: "x" } } but looks the top name up when it

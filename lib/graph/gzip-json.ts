@@ -6,6 +6,7 @@
  */
 import { invalid, StoreError } from "../errors.ts";
 import { damaged } from "./marker.ts";
+import { concatBytes } from "../bytes.ts";
 
 /**
  * The most JSON bytes one object may hold. A reader refuses an object that inflates beyond it rather
@@ -26,7 +27,7 @@ export async function gzipJSON(v: unknown, name: string, max = MAX_INFLATED): Pr
     chunks.push(c);
     size += c.length;
   });
-  return concat(chunks, size);
+  return concatBytes(chunks, size);
 }
 
 /**
@@ -78,15 +79,4 @@ async function pump(bytes: Uint8Array, t: { writable: WritableStream<BufferSourc
     await reader.cancel(e).catch(() => {});
     throw e;
   }
-}
-
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }

@@ -37,12 +37,12 @@ function command(script: string, args: string[]): { cmd: string; argv: string[] 
 
 /**
  * Starts test/support/<name> with `args`; cwd is the repo root (so tsx and deno.json resolve).
- * `wrap` runs it under another command, e.g. ["unshare", "-pf", "--mount-proc"].
+ * `wrap` runs it under another command, e.g. ["unshare", "-pf", "--mount-proc"]; `env` is added to the environment.
  */
-export function startChild(name: string, args: string[], wrap: string[] = []): Child {
+export function startChild(name: string, args: string[], wrap: string[] = [], env: Record<string, string> = {}): Child {
   const run = command(join(here, name), args);
   const [cmd, ...argv] = [...wrap, run.cmd, ...run.argv] as [string, ...string[]];
-  const proc = spawn(cmd, argv, { cwd: repoRoot, stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+  const proc = spawn(cmd, argv, { cwd: repoRoot, stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1", ...env } });
   const lines: string[] = [];
   let partial = "";
   let err = "";

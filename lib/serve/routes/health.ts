@@ -1,0 +1,39 @@
+/**
+ * GET /healthz: 200 when the store and the graph store answer a cheap read, 503 naming each failing
+ * part and why (e.g. "store: PostgreSQL at ... is unavailable", "store: schema is at 0003 ...: run src
+ * pgsql create"). No authentication, no secret: messages name locations without passwords.
+ */
+import type { App, ServeDeps } from "../context.ts";
+import { errorBody } from "../http-error.ts";
+import { isStoreError } from "../../errors.ts";
+
+const PROBE_COMMIT = "0".repeat(40);
+
+/** "ok", or why the part failed (without the "<part>: " its open failures carry). */
+async function probe(part: string, what: () => Promise<unknown>): Promise<string> {
+  try {
+    await what();
+    return "ok";
+  } catch (e) {
+    if (isStoreError(e, "not_found")) return "ok"; // the probe reads something that is not there
+    const message = errorBody(e).body.message;
+    return message.startsWith(`${part}: `) ? message.slice(part.length + 2) : message;
+  }
+}
+
+export async function health(deps: ServeDeps): Promise<{ ok: boolean; parts: Record<string, string> }> {
+  const [store, graph] = await Promise.all([
+    probe("store", async () => (await deps.stores()).users.get(1)),
+    probe("graph store", async () => (await deps.graph()).units({ repo: "healthz.invalid/probe", commit: PROBE_COMMIT })),
+  ]);
+  return { ok: store === "ok" && graph === "ok", parts: { store, graph } };
+}
+
+export function healthRoutes(app: App): void {
+  app.get("/healthz", async (c) => {
+    const h = await health(c.var.deps);
+    if (h.ok) return c.json({ status: "ok", ...h.parts });
+    const failing = Object.entries(h.parts).filter(([, v]) => v !== "ok").map(([k, v]) => `${k === "graph" ? "graph store" : k}: ${v}`);
+    return c.json({ status: "unavailable", code: "unavailable", message: failing.join("; "), ...h.parts }, 503);
+  });
+}

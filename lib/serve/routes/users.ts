@@ -1,0 +1,173 @@
+/**
+ * People: the caller (`/api/user`: profile, password, emails) and everyone else by login
+ * (`/api/users`). A user changes only their own profile, password and emails; a site admin may change
+ * anyone's, and alone sets the admin, write and disabled flags and marks addresses verified.
+ */
+import type { EmailAddr, User, UserListOptions, UserUpdate } from "../../model.ts";
+import type { Stores } from "../../stores.ts";
+import { isStoreError, notFound } from "../../errors.ts";
+import * as v from "../../validate.ts";
+import type { App, Ctx } from "../context.ts";
+import { fields, pageOptions, readJson } from "../body.ts";
+import { badRequest, forbidden } from "../http-error.ts";
+import { requireAdmin, requireUser } from "../access.ts";
+
+/** What a user may change about themself. */
+const PROFILE = ["name", "avatarURL", "location", "company", "homepageURL"] as const;
+/** What only a site admin may change. */
+const FLAGS = ["admin", "write", "disabled"] as const;
+
+export function userRoutes(app: App): void {
+  app.get("/api/user", async (c) => {
+    const viewer = requireUser(c);
+    const stores = await c.var.deps.stores();
+    return c.json({ ...viewer, emails: await stores.users.listEmails(viewer.uid) });
+  });
+
+  app.patch("/api/user", async (c) => {
+    const viewer = requireUser(c);
+    const body = fields(await readJson(c), PROFILE);
+    const stores = await c.var.deps.stores();
+    return c.json(await stores.users.update(viewer.uid, pick<UserUpdate>(body, PROFILE)));
+  });
+
+  app.put("/api/user/password", async (c) => {
+    const viewer = requireUser(c);
+    const body = fields(await readJson(c), ["oldPassword", "newPassword"]);
+    const oldPassword = v.password("oldPassword", body.oldPassword);
+    const newPassword = v.password("newPassword", body.newPassword);
+    const stores = await c.var.deps.stores();
+    // 403, not 401: the bearer token is good, the proof for this change is not.
+    if (!(await stores.passwords.check(viewer.uid, oldPassword))) throw forbidden("oldPassword: wrong password");
+    await stores.passwords.set(viewer.uid, newPassword);
+    return c.body(null, 204);
+  });
+
+  app.get("/api/user/emails", async (c) => {
+    const viewer = requireUser(c);
+    const stores = await c.var.deps.stores();
+    return c.json({ items: await stores.users.listEmails(viewer.uid) });
+  });
+
+  app.put("/api/user/emails", async (c) => {
+    const viewer = requireUser(c);
+    return c.json(await putEmails(c, await c.var.deps.stores(), viewer, viewer));
+  });
+
+  app.get("/api/users", async (c) => {
+    const viewer = requireUser(c);
+    const includeDisabled = boolQuery(c, "includeDisabled");
+    if (includeDisabled && !viewer.admin) throw forbidden("includeDisabled: only a site admin sees disabled users");
+    const q = c.req.query();
+    // sort and direction go to the store as given: it refuses values it does not know (400).
+    const options = {
+      ...pageOptions(c),
+      ...(q.query !== undefined ? { query: q.query } : {}),
+      ...(q.sort !== undefined ? { sort: q.sort } : {}),
+      ...(q.direction !== undefined ? { direction: q.direction } : {}),
+      ...(includeDisabled ? { includeDisabled } : {}),
+    } as UserListOptions;
+    const stores = await c.var.deps.stores();
+    return c.json(await stores.users.list(options));
+  });
+
+  app.get("/api/users/:login", async (c) => {
+    requireUser(c);
+    const stores = await c.var.deps.stores();
+    return c.json(await userByLogin(stores, c.req.param("login")));
+  });
+
+  app.patch("/api/users/:login", async (c) => {
+    const { viewer, stores, user } = await selfOrAdmin(c);
+    const body = fields(await readJson(c), [...PROFILE, ...FLAGS]);
+    const flags = FLAGS.filter((k) => body[k] !== undefined);
+    if (flags.length > 0 && !viewer.admin) throw forbidden(`${flags.join(", ")}: only a site admin may set this`);
+    return c.json(await stores.users.update(user.uid, pick<UserUpdate>(body, [...PROFILE, ...FLAGS])));
+  });
+
+  app.delete("/api/users/:login", async (c) => {
+    requireAdmin(c);
+    const stores = await c.var.deps.stores();
+    const user = await userByLogin(stores, c.req.param("login"));
+    await stores.users.delete(user.uid);
+    return c.body(null, 204);
+  });
+
+  app.get("/api/users/:login/emails", async (c) => {
+    const { stores, user } = await selfOrAdmin(c);
+    return c.json({ items: await stores.users.listEmails(user.uid) });
+  });
+
+  app.put("/api/users/:login/emails", async (c) => {
+    const { viewer, stores, user } = await selfOrAdmin(c);
+    return c.json(await putEmails(c, stores, viewer, user));
+  });
+}
+
+/**
+ * Replaces the user's addresses with `{items: [{email, primary?, verified?}]}`. An address stays
+ * verified only if it already was: only a site admin may send `verified` (a user who could mark an
+ * address verified could claim someone else's).
+ */
+async function putEmails(c: Ctx, stores: Stores, viewer: User, user: User): Promise<{ items: EmailAddr[] }> {
+  const body = fields(await readJson(c), ["items"]);
+  if (!Array.isArray(body.items)) throw badRequest("items: must be an array", "items");
+  const verified = new Set((await stores.users.listEmails(user.uid)).filter((e) => e.verified).map((e) => e.email.toLowerCase()));
+  const items = body.items.map((item: unknown, i): EmailAddr => {
+    const o = fields(v.object(`items[${i}]`, item), ["email", "primary", "verified"]);
+    if (o.verified !== undefined && !viewer.admin) throw forbidden(`items[${i}].verified: only a site admin may mark an address verified`);
+    const email = v.email(`items[${i}].email`, o.email);
+    return {
+      email,
+      primary: o.primary === undefined ? false : v.bool(`items[${i}].primary`, o.primary),
+      verified: o.verified === undefined ? verified.has(email.toLowerCase()) : v.bool(`items[${i}].verified`, o.verified),
+    };
+  });
+  await stores.users.setEmails(user.uid, items);
+  return { items: await stores.users.listEmails(user.uid) };
+}
+
+/** The `:login` user, when the caller is that user or a site admin: 401 anonymous, 403 anyone else. */
+async function selfOrAdmin(c: Ctx): Promise<{ viewer: User; stores: Stores; user: User }> {
+  const viewer = requireUser(c);
+  const stores = await c.var.deps.stores();
+  const user = await userByLogin(stores, c.req.param("login") ?? "");
+  if (user.uid !== viewer.uid && !viewer.admin) throw forbidden(`only ${user.login} or a site admin may do this`);
+  return { viewer, stores, user };
+}
+
+/** A user named in a path; 404 when missing (also for a login that cannot exist). */
+export function userByLogin(stores: Stores, login: string | undefined): Promise<User> {
+  return byLogin("user", login ?? "", (l) => stores.users.getByLogin(l));
+}
+
+/**
+ * Looks up a user or org by a login from the path. A malformed login names nothing, so it is 404
+ * like an unknown one, not the store's invalid_input.
+ */
+export async function byLogin<T>(what: string, login: string, get: (login: string) => Promise<T>): Promise<T> {
+  try {
+    return await get(login);
+  } catch (e) {
+    if (isStoreError(e, "invalid_input")) throw notFound(`${what} ${JSON.stringify(login)}`);
+    throw e;
+  }
+}
+
+/**
+ * The given keys of a request body that are present, as store input: built key by key so nothing else
+ * of the body reaches the store. The store checks each value's type (invalid_input, 400).
+ */
+export function pick<T extends object = Record<string, unknown>>(body: Record<string, unknown>, keys: readonly string[]): T {
+  const out: Record<string, unknown> = {};
+  for (const k of keys) if (body[k] !== undefined) out[k] = body[k];
+  return out as T;
+}
+
+/** A `true`/`false` query parameter; absent is false. */
+function boolQuery(c: Ctx, name: string): boolean {
+  const s = c.req.query(name);
+  if (s === undefined || s === "false") return false;
+  if (s === "true") return true;
+  throw badRequest(`${name}: must be true or false`, name);
+}
