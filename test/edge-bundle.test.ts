@@ -136,6 +136,40 @@ test("with postgres.js (workerd, worker, browser): only node:buffer, node:events
   assert.equal(used.filter((p) => !ALLOWED_FOR_POSTGRES.has(p.replace(/^node:/, ""))), [], "built-ins beyond node:buffer, node:events, node:stream");
 });
 
+test("srcstore/serve with the edge stores bundles without Node built-ins (browser and neutral), and answers", async () => {
+  const src = `import { createHandler } from "./lib/serve/mod.ts";
+    import { memoryBlob, memoryFs, openGraphStore, openStore } from "./lib/edge.ts";
+    export default async () => createHandler({ stores: async () => openStore({ fs: memoryFs() }), graph: async () => openGraphStore(memoryBlob()) });`;
+  for (const platform of ["browser", "neutral"] as const) {
+    const r = await (await esbuild()).build({
+      stdin: { contents: src, loader: "ts", resolveDir: repoRoot, sourcefile: "serve-edge.ts" },
+      absWorkingDir: repoRoot,
+      bundle: true,
+      write: false,
+      format: "esm",
+      minify: true,
+      metafile: true,
+      logLevel: "silent",
+      platform,
+      external: ["postgres", "cloudflare:*"],
+      plugins: [builtinsExternal],
+      ...(platform === "browser" ? { conditions: ["worker", "browser"] } : { mainFields: ["module", "main"], conditions: ["worker"] }),
+    });
+    const out = r.outputFiles![0]!.contents;
+    const used = [...new Set(Object.values(r.metafile!.outputs).flatMap((o) => o.imports.filter((i) => i.external && isBuiltin(i.path)).map((i) => i.path)))];
+    console.log(`\n# ${platform} serve handler + edge stores, no S3: ${kb(out.length)} minified, ${kb(gzipSync(out, { level: 9 }).length)} gzipped`);
+    assert.equal(used, [], `${platform}: Node built-ins in the serve bundle`);
+  }
+  const { createHandler } = await import("../lib/serve/mod.ts");
+  const { memoryBlob, openGraphStore } = await import("../lib/edge.ts");
+  const stores = await openStore({ fs: memoryFs() });
+  const handler = createHandler({ stores: async () => stores, graph: async () => openGraphStore(memoryBlob()) });
+  const signUp = await handler(new Request("http://edge/api/accounts", { method: "POST", body: JSON.stringify({ login: "edgy", password: "correct horse battery staple" }) }));
+  assert.is(signUp.status, 201, await signUp.clone().text());
+  assert.is((await handler(new Request("http://edge/healthz"))).status, 200);
+  await stores.close();
+});
+
 test("edge openStore: memory fs works; pgsql without `sql` is invalid_input (no environment pool)", async () => {
   const stores = await openStore({ fs: memoryFs() });
   assert.is((await stores.users.create({ login: "alice" })).login, "alice");
