@@ -1,15 +1,19 @@
 /**
  * `src serve` on Deno, with Deno.serve: `deno run -A cli/serve-deno.ts [--addr host:port]
- * [--local-store fs|pgsql] [--graphstore.root ...]`, the same settings, handler and log as the Node
- * command (cli/serve.ts). SIGTERM or SIGINT: requests in flight finish (30 s at most) while new ones get
- * 503 "shutting down" with Connection: close, then Deno's shutdown, then the stores close. (Deno's
- * shutdown() alone cuts request bodies still arriving: "BadResource: Cannot read body", so it runs
- * only once nothing is in flight.) Declares only the slice of `Deno` it calls, so tsc checks it too.
+ * [--local-store fs|pgsql] [--graphstore.root ...] [--config FILE] [--env-file FILE] [--sgpath DIR]`,
+ * the same options (cli/options.ts), settings, handler and log as the Node command (cli/serve.ts);
+ * `--help` shows them, and an unknown option or any argument is refused (exit 2), as `src` does.
+ * SIGTERM or SIGINT: requests in flight finish (30 s at most) while new ones get 503 "shutting down"
+ * with Connection: close, then Deno's shutdown, then the stores close; a second signal exits at once.
+ * (Deno's shutdown() alone cuts request bodies still arriving: "BadResource: Cannot read body", so it
+ * runs only once nothing is in flight.) Declares only the slice of `Deno` it calls, so tsc checks it too.
  */
+import { cac } from "cac";
 import { denoFs } from "../lib/adapters/deno-fs.ts";
-import { listenOn, serveSettings, setupServer } from "./serve-setup.ts";
+import { cannotListen, DRAIN_MS, listenOn, serveSettings, setupServer, stopOnSignals } from "./serve-setup.ts";
 import { loadConfig } from "./settings.ts";
-import { fail } from "./output.ts";
+import { ADDR_OPTION, settingOptions, typedSpelling, valueOptions } from "./options.ts";
+import { fail, UsageError } from "./output.ts";
 
 interface DenoServer {
   shutdown(): Promise<void>;
@@ -22,54 +26,69 @@ interface DenoSlice {
   ): DenoServer;
   addSignalListener(signal: "SIGTERM" | "SIGINT", fn: () => void): void;
   exit(code: number): never;
+  args: string[];
 }
 const Deno = (globalThis as unknown as { Deno: DenoSlice }).Deno;
-const DRAIN_MS = 30_000;
 
-async function main(): Promise<void> {
+const NAME = "deno run -A cli/serve-deno.ts";
+const cli = cac(NAME);
+settingOptions(cli);
+cli.option(...ADDR_OPTION);
+cli.usage("[options]");
+cli.example(`${NAME} --addr 127.0.0.1:3080`);
+cli.example(`${NAME} -s pgsql --addr 0.0.0.0:3080 --graphstore.root s3://my-bucket/graph`);
+cli.help((sections) => {
+  sections.splice(2, 0, { body: "  Serve the stores and the graph store over HTTP with Deno.serve: `src serve` on Deno (JSON API; see README)" });
+  return sections;
+});
+
+async function main(argv: string[]): Promise<void> {
+  cli.parse(["deno", NAME, ...argv], { run: false });
+  if (cli.options.help) return;
+  const see = `see "${NAME} --help"`;
+  const word = cli.args[0];
+  if (word !== undefined) throw new UsageError(`unexpected argument ${JSON.stringify(word)}: cli/serve-deno.ts takes options only; ${see}`);
+  try {
+    cli.globalCommand.checkUnknownOptions();
+    cli.globalCommand.checkOptionValue();
+  } catch (e) {
+    const takesValue = valueOptions(cli);
+    throw typedSpelling(e, argv, see, (o) => takesValue.has(o));
+  }
+  await serveDeno();
+}
+
+async function serveDeno(): Promise<void> {
   const settings = serveSettings(await loadConfig());
   const { hostname, port } = listenOn(settings.addr);
-  const app = setupServer(settings, denoFs, (line) => console.error(line));
-  let inFlight = 0;
-  let draining = false;
-  let drained: () => void = () => undefined;
-  const handler = async (req: Request): Promise<Response> => {
-    if (draining) {
-      const body = JSON.stringify({ code: "unavailable", message: "the server is shutting down" });
-      return new Response(body, { status: 503, headers: { "content-type": "application/json", connection: "close", "retry-after": "1" } });
-    }
-    inFlight++;
-    try {
-      return await app.handler(req);
-    } finally {
-      if (--inFlight === 0 && draining) drained();
-    }
-  };
-  const server = Deno.serve({
-    hostname,
-    port,
-    onListen: (a) => console.log(`src serve: listening on http://${a.hostname.includes(":") ? `[${a.hostname}]` : a.hostname}:${a.port} (${app.describe})`),
-  }, handler);
-  let stopping = false;
-  const stop = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.error(`src serve: ${signal}: finishing requests in flight`);
-    draining = true;
-    if (inFlight > 0) {
-      await new Promise<void>((resolve) => {
-        drained = resolve;
-        setTimeout(resolve, DRAIN_MS);
-      });
-    }
-    await server.shutdown();
-    await app.close();
-    console.error("src serve: stopped");
-    Deno.exit(0);
-  };
-  Deno.addSignalListener("SIGTERM", () => void stop("SIGTERM"));
-  Deno.addSignalListener("SIGINT", () => void stop("SIGINT"));
+  const log = (line: string) => console.error(line);
+  const app = setupServer(settings, denoFs, log);
+  let server: DenoServer;
+  try {
+    server = Deno.serve({
+      hostname,
+      port,
+      onListen: (a) => console.log(`src serve: listening on http://${a.hostname.includes(":") ? `[${a.hostname}]` : a.hostname}:${a.port} (${app.describe})`),
+    }, app.handler);
+  } catch (e) {
+    throw cannotListen(settings.addr, e);
+  }
+  stopOnSignals({
+    on: (signal, fn) => Deno.addSignalListener(signal, fn),
+    async stop() {
+      const deadline = Date.now() + DRAIN_MS;
+      const drained = await app.drain(DRAIN_MS);
+      if (!drained) log(`src serve: requests still running after ${DRAIN_MS / 1000} s: closing them`);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([server.shutdown(), new Promise((r) => (timer = setTimeout(r, Math.max(0, deadline - Date.now()))))]);
+      clearTimeout(timer);
+      await app.close();
+    },
+    inFlight: app.inFlight,
+    log,
+    exit: (code) => Deno.exit(code),
+  });
   await server.finished;
 }
 
-main().catch(fail);
+main(Deno.args).catch(fail);

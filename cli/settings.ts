@@ -8,6 +8,7 @@ import { homedir } from "node:os";
 import { StoreError } from "../lib/errors.ts";
 import { describeConfig, resolveConfig, type ConfigInput, type ResolvedConfig } from "../lib/config.ts";
 import { table, UsageError } from "./output.ts";
+import { cell } from "./graph-output.ts";
 
 export type { ResolvedConfig, Setting, Source } from "../lib/config.ts";
 export { splitAddr } from "../lib/config.ts";
@@ -28,6 +29,11 @@ export function loadConfig(): Promise<ResolvedConfig> {
   loaded ??= (async () => {
     const c = await resolveConfig({ flags: configFlags(), env: process.env, readFile: readText, home: homedir(), cwd: process.cwd() });
     for (const w of c.warnings) process.stderr.write(`src: warning: ${w.file}:${w.line}: ${w.message}\n`);
+    // The env file's variables join the process environment, as systemd's EnvironmentFile does: the
+    // AWS SDK's credential chain (AWS_PROFILE, AWS_WEB_IDENTITY_TOKEN_FILE, ...) reads process.env itself.
+    for (const [name, source] of Object.entries(c.envSources)) {
+      if (source.kind === "env-file" && process.env[name] === undefined) process.env[name] = c.env[name];
+    }
     return c;
   })();
   return loaded;
@@ -37,9 +43,8 @@ export function loadConfig(): Promise<ResolvedConfig> {
 export async function showConfig(o: { json?: boolean }): Promise<void> {
   const rows = describeConfig(await loadConfig());
   if (o.json) return void console.log(JSON.stringify(rows));
-  // A value from an env file can hold a line break or a tab: shown escaped, the table stays a table.
-  const printable = (s: string) => s.replace(/[\x00-\x1f\x7f]/g, (c) => JSON.stringify(c).slice(1, -1));
-  process.stdout.write(table(["NAME", "VALUE", "SOURCE"], rows.map((r) => [r.name, printable(r.value), r.source])));
+  // A value from an env file can hold a line break, a tab or a terminal escape: shown escaped, the table stays a table.
+  process.stdout.write(table(["NAME", "VALUE", "SOURCE"], rows.map((r) => [r.name, r.value, r.source].map(cell))));
 }
 
 /** The setting flags as typed on the command line (cac would turn "0123" into a number). */

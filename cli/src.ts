@@ -6,14 +6,11 @@
 import { cac } from "cac";
 import { commandHelp, groupHelp } from "./help.ts";
 import { fail, joinCommandWords } from "./output.ts";
+import { ADDR_OPTION, settingOptions, typedSpelling, valueOptions } from "./options.ts";
 import { VERSION } from "./version.ts";
 
 const cli = cac("src");
-
-cli.option("--sgpath <dir>", "Data directory (default: $SGPATH, else ~/.sourcegraph)");
-cli.option("-s, --local-store <fs|pgsql>", "Backend (default: $SRC_LOCAL_STORE, else [serve.Local store] Store of the config file, else fs)");
-cli.option("--config <file>", "INI config file (default: /etc/sourcegraph/config.ini when it exists)");
-cli.option("--env-file <file>", "KEY=VALUE variables, systemd style, not overriding the environment (default: /etc/sourcegraph/config.env when it exists)");
+settingOptions(cli);
 
 cli.command("user add <login>", "Create a user")
   .option("--email <address>", "Set the user's primary email (taken as verified)")
@@ -37,7 +34,7 @@ cli.command("store info", "Show the backend, its location and record counts")
   .action(async (o) => (await import("./store-info.ts")).storeInfo(o));
 
 cli.command("config", "Show the resolved settings and where each came from (flag, env, file:line, default), secrets masked")
-  .option("--addr <host:port>", "The listen address src serve would use")
+  .option(ADDR_OPTION[0], "The listen address src serve would use")
   .option("--json", "Print one JSON array of {name, value, source}")
   .example("src config --config ./config.ini --env-file ./config.env")
   .action(async (o) => (await import("./settings.ts")).showConfig(o));
@@ -65,16 +62,10 @@ cli.command("pgsql status", "Show applied, pending and changed migrations; exit 
   .action(async (o) => (await import("./pgsql.ts")).pgsqlStatus(o));
 
 cli.command("serve", "Serve the stores and the graph store over HTTP (JSON API; see README)")
-  .option("--addr <host:port>", "Listen address (default: $SRC_ADDR, else 127.0.0.1:3080; port 0 = any free port)")
+  .option(...ADDR_OPTION)
   .example("src serve --addr 127.0.0.1:3080")
   .example("src serve -s pgsql --addr 0.0.0.0:3080 --graphstore.root s3://my-bucket/graph")
   .action(async () => (await import("./serve.ts")).serveCommand());
-
-cli.option("--graphstore.root <root>", "Graph store: a folder or s3://bucket[/prefix] (default: $SRC_GRAPHSTORE_ROOT, else <sgpath>/graphstore)");
-// cac nests "--graphstore.root x" as { graphstore: { root: "x" } } but looks the top name up when it
-// checks for unknown options, so the option answers to "graphstore" (graph-open.ts refuses any other
-// "--graphstore.<x>"), and to "graphstoreRoot" for the "--graphstore-root" people type.
-cli.globalCommand.options.find((o) => o.rawName.startsWith("--graphstore.root"))!.names = ["graphstore", "graphstoreRoot"];
 
 cli.command("graph import <...paths>", "Import srclib build folders or unit/graph files for a repo at a commit (replaces an earlier import)")
   .option("--repo <uri>", "Repo URI, e.g. github.com/alice/proj (required)")
@@ -177,14 +168,12 @@ cli.help(commandHelp(cli, groupFooters));
 cli.version(VERSION);
 
 /** Options that take a value, so that the word after one is not taken for a command word. */
-const valueOptions = new Set([cli.globalCommand, ...cli.commands].flatMap((c) => c.options)
-  .filter((o) => /[<[]/.test(o.rawName)).flatMap((o) => o.rawName.split(/[\s,]+/).filter((w) => w.startsWith("-"))));
-valueOptions.add("--graphstore-root");
+const takesValue = valueOptions(cli);
 
 async function main(argv: string[]): Promise<void> {
   // A reader that stops early (`src graph defs --all --json | head`) is not an error.
   process.stdout.on("error", (e: NodeJS.ErrnoException) => (e.code === "EPIPE" ? process.exit(0) : fail(e)));
-  const args = joinCommandWords(argv, cli.commands.map((c) => c.name), (o) => valueOptions.has(o));
+  const args = joinCommandWords(argv, cli.commands.map((c) => c.name), (o) => takesValue.has(o));
   // "src pgsql", "src pgsql --help": the help of every "pgsql ..." command.
   const [group, next] = args;
   if (group !== undefined && (next === undefined || next === "--help" || next === "-h") && args.length <= 2) {
@@ -202,27 +191,8 @@ async function main(argv: string[]): Promise<void> {
   try {
     await cli.runMatchedCommand();
   } catch (e) {
-    throw typedSpelling(e, args);
+    throw typedSpelling(e, args, `see "src ${cli.matchedCommand?.name ?? ""} --help"`, (o) => takesValue.has(o));
   }
-}
-
-/**
- * cac names an unknown option camel-cased ("--graphstoreRot"): name it as it was typed. A value
- * that starts with "-" (`--limit -1`, `--name-prefix -x`) is taken for options: say how to give it.
- */
-function typedSpelling(e: unknown, args: string[]): unknown {
-  const name = e instanceof Error && e.name === "CACError" ? /^Unknown option `--?(\S+)`$/.exec(e.message)?.[1] : undefined;
-  if (name === undefined || !(e instanceof Error)) return e;
-  const see = `see "src ${cli.matchedCommand?.name ?? ""} --help"`;
-  const dashed = args.findIndex((a, i) => i > 0 && /^-[^-]/.test(a) && a.slice(1).startsWith(name) && valueOptions.has(args[i - 1]!));
-  if (dashed > 0) {
-    e.message = `${args[dashed - 1]} ${args[dashed]}: "${args[dashed]}" was taken for an option; write ${args[dashed - 1]}=${args[dashed]}`;
-    return e;
-  }
-  const camel = (w: string) => w.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-  const typed = args.find((a) => a.startsWith("--") && camel(a.slice(2).replace(/=.*/s, "")) === name);
-  if (typed !== undefined) e.message = `Unknown option \`${typed.replace(/=.*/s, "")}\`: ${see}`;
-  return e;
 }
 
 main(process.argv.slice(2)).catch(fail);

@@ -4,6 +4,7 @@ import { isStoreError } from "../lib/errors.ts";
 import { openCliStore, type GlobalOptions } from "./open.ts";
 import { table } from "./output.ts";
 import { readSecret } from "./stdin.ts";
+import { revokeAll } from "../lib/serve/tokens.ts";
 
 export async function userAdd(login: string, o: GlobalOptions & { email?: string; admin?: boolean; name?: string }): Promise<void> {
   const stores = await openCliStore(o);
@@ -63,7 +64,9 @@ export async function userPasswd(login: string, o: GlobalOptions): Promise<void>
     const user = await stores.users.getByLogin(String(login));
     const password = await readSecret(`New password for ${user.login}: `);
     await stores.passwords.set(user.uid, password);
-    console.log(`password set for ${user.login}`);
+    // As through the API: a new password signs the user out of src serve (every token revoked).
+    await revokeAll(stores, user.uid);
+    console.log(`password set for ${user.login}; their src serve tokens are revoked`);
   } catch (e) {
     if (isStoreError(e, "invalid_input") && e.field === "password") throw new Error("the password must not be empty");
     throw e;

@@ -85,8 +85,9 @@ export const DEFAULT_ENV_FILE = "/etc/sourcegraph/config.env";
 export const DEFAULT_ADDR = "127.0.0.1:3080";
 
 /**
- * Reads the env file and the config file, and resolves every setting. invalid_input for a bad value
- * (the message names where it came from: flag, variable, or file:line and key, and what is allowed)
+ * Reads the env file and the config file, and resolves every setting. invalid_input for a bad value,
+ * wherever it is given, even where a higher layer overrides it (the message names where it came
+ * from: flag, variable, or file:line and key, and what is allowed)
  * and for a --config or --env-file that does not exist; unknown config keys and malformed env lines
  * are `warnings`. No message ever holds a variable's value.
  */
@@ -140,26 +141,31 @@ interface Sources {
   iniFile: string;
 }
 
-/** The setting from the first place that sets it, checked; undefined when none does (use the default). */
+/**
+ * The setting from the first place that sets it; undefined when none does (use the default). Every
+ * place that sets it is checked, not only the one that wins: a flag must not hide a broken config
+ * file (or variable) until the day the flag is left out.
+ */
 function pick<T>(s: Sources, name: SettingName, flag: string, variable: string, check: Check<T>): Setting<T> | undefined {
   const { home, cwd } = s.input;
+  const given: Setting<T>[] = [];
   const flagValue = s.input.flags[name];
   if (flagValue !== undefined) {
-    return { value: checked(check(flagValue, cwd, home), flag, name), source: { kind: "flag", name: flag } };
+    given.push({ value: checked(check(flagValue, cwd, home), flag, name), source: { kind: "flag", name: flag } });
   }
   const envValue = s.env[variable];
   if (envValue) {
     const source = s.envSources[variable] ?? { kind: "env", name: variable };
     const where = source.kind === "env-file" ? `${source.file}:${source.line}: ${variable}` : variable;
-    return { value: checked(check(envValue, cwd, home), where, name), source };
+    given.push({ value: checked(check(envValue, cwd, home), where, name), source });
   }
   const file = name === "sgpath" ? undefined : s.ini[name];
   if (file !== undefined && file.value !== "") {
     // A relative path in the config file means next to it, wherever src was started.
     const value = checked(check(file.value, parentFolder(s.iniFile), home), `${s.iniFile}:${file.line}: ${file.key}`, name);
-    return { value, source: { kind: "file", file: s.iniFile, line: file.line, key: file.key } };
+    given.push({ value, source: { kind: "file", file: s.iniFile, line: file.line, key: file.key } });
   }
-  return undefined;
+  return given[0];
 }
 
 function checked<T>(result: { value: T } | { why: string }, where: string, field: SettingName): T {

@@ -141,6 +141,23 @@ test("commands use the resolved settings: SGPATH from the env file, the graph st
   }
 });
 
+test("the env file's AWS_* reach the SDK's own credential chain (AWS_PROFILE + a shared credentials file)", async () => {
+  const d = await dirWith({ creds: "[ci]\naws_access_key_id = AKIAENVFILE\naws_secret_access_key = env-file-secret\n" });
+  try {
+    await writeFile(d.at("config.env"), [
+      `AWS_SHARED_CREDENTIALS_FILE=${d.at("creds")}`, `AWS_CONFIG_FILE=${d.at("no-config")}`, "AWS_PROFILE=ci",
+      "AWS_ENDPOINT_URL_S3=http://127.0.0.1:9", "AWS_MAX_ATTEMPTS=1", "AWS_REGION=us-east-1", "",
+    ].join("\n"));
+    const r = await src(["graph", "ls", "--graphstore.root", "s3://some-bucket/graph", "--env-file", d.at("config.env")]);
+    // With the profile's keys the request is made (and finds nothing listening); without, "no credentials".
+    oneLineError(r, 1, /unreachable/);
+    assert.not.match(r.err, /credential/i);
+    assert.not.ok(r.err.includes("env-file-secret"));
+  } finally {
+    await d.remove();
+  }
+});
+
 test("src store info -s pgsql, and Store = pgsql from a config file, open the database PG* in the env file names", async () => {
   const s = await server();
   const db = await freshDatabase(s);

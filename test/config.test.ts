@@ -147,6 +147,7 @@ test("the seed's [serve.Local store] / Store = pgsql works as written, and in an
     "[SERVE.LOCAL STORE]\nSTORE=pgsql",
     "; srcstore\n[serve]\naddr = 127.0.0.1:3080\n\n[Serve.Local Store]\n  Store   =   pgsql   ; the backend\n",
     "[serve.Local store]\r\nStore = \"pgsql\"\r\n",
+    "[serve]\n  addr = 127.0.0.1:3080\n  [serve.Local store]\n\tStore = pgsql\n", // indented, as go-flags allowed
   ];
   for (const text of variants) {
     const c = await resolve({ files: { [INI]: text } });
@@ -215,6 +216,14 @@ test("a bad value from a flag, a variable or the env file names that", async () 
   assert.match((await refusal(resolve({ files: { [ENV]: "\nSRC_ADDR=localhost\n" } }))).message, /^\/etc\/sg\/config\.env:2: SRC_ADDR: must be host:port, e\.g\. /);
   assert.match((await refusal(resolve({ flags: { addr: "127.0.0.1:65536" } }))).message, /^--addr: the port must be 0 to 65535 \(0: any free port\), got 65536$/);
   assert.match((await refusal(resolve({ flags: { addr: ":3080" } }))).message, /^--addr: must be host:port/);
+});
+
+test("a bad value is an error even where a higher layer overrides it: a flag does not hide a broken config file", async () => {
+  const broken = { [INI]: "[serve.Local store]\nStore = mysql\n" };
+  assert.is((await refusal(resolve({ flags: { localStore: "fs" }, files: broken }))).message, `${INI}:2: [serve.Local store] Store: must be fs or pgsql, got "mysql"`);
+  assert.match((await refusal(resolve({ flags: { addr: "127.0.0.1:1" }, env: { SRC_ADDR: "127.0.0.1:2" }, files: { [INI]: "[serve]\naddr = nowhere\n" } }))).message, /^\/etc\/sg\/config\.ini:2: \[serve\] addr: must be host:port/);
+  assert.is((await refusal(resolve({ flags: { localStore: "pgsql" }, env: { SRC_LOCAL_STORE: "sqlite" } }))).message, `SRC_LOCAL_STORE: must be fs or pgsql, got "sqlite"`);
+  assert.match((await refusal(resolve({ env: { SGPATH: "/sg" }, files: { [ENV]: "SRC_GRAPHSTORE_ROOT=gs://x\n" }, flags: { graphstoreRoot: "/g" } }))).message, /^\/etc\/sg\/config\.env:1: SRC_GRAPHSTORE_ROOT: a "gs:\/\/" address/);
 });
 
 test("addr: host names, IPv4 and [IPv6], port 0 to 65535; splitAddr takes it apart", async () => {
@@ -411,6 +420,15 @@ test("describeConfig: the settings, the files, then PG*, DATABASE_URL, AWS_*, SR
   assert.not.match(JSON.stringify(rows), /secret|token-5/);
   const none = describeConfig(await resolve({}));
   assert.equal(none.slice(4), [{ name: "config", value: "(none)", source: "-" }, { name: "env-file", value: "(none)", source: "-" }]);
+});
+
+test("describeConfig: a DATABASE_URL in libpq's keyword form has its password masked too", async () => {
+  const rows = describeConfig(await resolve({ env: {
+    DATABASE_URL: "host=db user=src password=kw-secret-1 dbname=src",
+    PGSERVICE_X: "password = 'kw secret 2' sslpassword=kw-secret-3",
+  } }));
+  assert.is(rows.find((r) => r.name === "DATABASE_URL")?.value, "host=db user=src password=**** dbname=src");
+  assert.not.match(JSON.stringify(rows), /kw.secret/);
 });
 
 test("no secret reaches an error or a warning", async () => {

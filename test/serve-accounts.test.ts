@@ -6,12 +6,18 @@
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { startServe, stopPg, type ServeProcess } from "./support/serve-process.ts";
 import { api, tokenFor, PASSWORD, type Api } from "./support/http-client.ts";
 
 const servers: ServeProcess[] = [];
+/** The fs server's SGPATH, ours to remove: the last test looks at what a deleted user left on disk. */
+const sgpath = mkdtempSync(join(tmpdir(), "srcstore-serve-accounts-"));
 test.after(async () => {
   for (const s of servers) await s.stop().catch(() => undefined);
+  rmSync(sgpath, { recursive: true, force: true });
   await stopPg();
 });
 
@@ -29,7 +35,7 @@ for (const b of ["fs", "pgsql"] as const) {
   const t = (name: string, fn: () => Promise<void>) => test(`${b}: ${name}`, fn);
 
   t("of two concurrent first sign-ups exactly one becomes the site admin, the other needs an invite", async () => {
-    const s = await startServe(b);
+    const s = await startServe(b, b === "fs" ? { sgpath } : {});
     servers.push(s);
     anon = api(s.url);
     const rs = await Promise.all(["root", "rival"].map((login) => anon.call("POST", "/api/accounts", { login, password: PASSWORD, email: `${login}@example.com` })));
@@ -168,12 +174,16 @@ for (const b of ["fs", "pgsql"] as const) {
       [anon, "PUT /api/user/password", 401, { oldPassword: PASSWORD, newPassword: "n3w" }],
       [alice, "PUT /api/user/password", 204, { oldPassword: PASSWORD, newPassword: "n3w" }],
       [anon, "POST /api/tokens", 401, { login: "alice", password: PASSWORD }],
+      // A token taken with the old password (this one too) does not outlive it.
+      [alice, "GET /api/user", 401],
     ]);
     const again = await tokenFor(anon.url, "alice", "n3w");
     await again.ok("PUT", "/api/user/password", { oldPassword: "n3w", newPassword: PASSWORD }, 204);
+    await again.ok("GET", "/api/tokens", undefined, 401);
+    alice = await tokenFor(anon.url, "alice");
   });
 
-  t("emails: a user cannot mark an address verified; verified ones stay; admins may; taken 409", async () => {
+  t("emails: a user cannot mark an address verified, may send back what is; admins may; taken 409 naming no one", async () => {
     const put = (who: Api, path: string, items: unknown, status?: number) => who.ok("PUT", path, { items }, status ?? 200);
     const mine = await put(alice, "/api/user/emails", [{ email: "alice@example.com" }, { email: "a2@example.com", primary: true }]);
     assert.equal(mine.items, [
@@ -183,11 +193,20 @@ for (const b of ["fs", "pgsql"] as const) {
     assert.equal((await alice.ok("GET", "/api/user/emails")).items, mine.items);
     const claim = await put(alice, "/api/user/emails", [{ email: "a2@example.com", verified: true }], 403);
     assert.match(claim.message, /verified/);
-    await put(alice, "/api/user/emails", [{ email: "bob@example.com" }], 409);
+    // What GET answered can be sent back as it is: `verified` as it stands is no claim.
+    assert.equal((await put(alice, "/api/user/emails", mine.items)).items, mine.items);
+    // The address is someone's (409 says so, as it must refuse it), but not whose.
+    const taken = await put(alice, "/api/user/emails", [{ email: "bob@example.com" }], 409);
+    assert.is(taken.code, "already_exists");
+    assert.not.match(taken.message.replace(/bob@example\.com/gi, ""), new RegExp(`bob|\\b${bobUser.uid}\\b`));
     await put(alice, "/api/user/emails", [{ email: "a2@example.com", primary: true }, { email: "a3@example.com", primary: true }], 400);
     await put(alice, "/api/user/emails", [{ email: "a2@example.com", note: "x" }], 400);
     await alice.ok("PUT", "/api/user/emails", { items: "a2@example.com" }, 400);
     assert.equal((await alice.ok("GET", "/api/user/emails")).items, mine.items, "a refused change changes nothing");
+    // Giving up a verification is fine; taking it back is not.
+    const dropped = await put(alice, "/api/user/emails", [{ email: "alice@example.com", verified: false }, { email: "a2@example.com", primary: true }]);
+    assert.is(dropped.items.find((e: any) => e.email === "alice@example.com").verified, false);
+    await put(alice, "/api/user/emails", [{ email: "alice@example.com", verified: true }], 403);
 
     await statuses([
       [bob, "GET /api/users/alice/emails", 403],
@@ -195,8 +214,8 @@ for (const b of ["fs", "pgsql"] as const) {
       [anon, "GET /api/users/alice/emails", 401],
       [admin, "GET /api/users/nobody/emails", 404],
     ]);
-    assert.equal((await alice.ok("GET", "/api/users/alice/emails")).items, mine.items);
-    const vouched = await put(admin, "/api/users/alice/emails", [{ email: "alice@example.com", primary: true }, { email: "a2@example.com", verified: true }]);
+    assert.equal((await alice.ok("GET", "/api/users/alice/emails")).items, dropped.items);
+    const vouched = await put(admin, "/api/users/alice/emails", [{ email: "alice@example.com", primary: true, verified: true }, { email: "a2@example.com", verified: true }]);
     assert.equal(vouched.items, [
       { email: "a2@example.com", verified: true, primary: false },
       { email: "alice@example.com", verified: true, primary: true },
@@ -220,6 +239,9 @@ for (const b of ["fs", "pgsql"] as const) {
       [bob, "GET /api/users?limit=x", 400],
       [bob, "GET /api/users?includeDisabled=true", 403],
       [admin, "GET /api/users?includeDisabled=yes", 400],
+      // A misspelt or repeated parameter is refused, not ignored.
+      [admin, "GET /api/users?includedisabled=true", 400],
+      [bob, "GET /api/users?limit=1&limit=2", 400],
     ]);
     assert.is((await alice.ok("GET", "/api/users/BOB")).uid, bobUser.uid);
     await statuses([
@@ -234,6 +256,9 @@ for (const b of ["fs", "pgsql"] as const) {
     assert.not.ok((await alice.ok("GET", "/api/users")).items.some((u: any) => u.login === "bob"));
     assert.ok((await admin.ok("GET", "/api/users?includeDisabled=true")).items.some((u: any) => u.login === "bob"));
     await admin.ok("PATCH", "/api/users/bob", { disabled: false });
+    // Disabling revoked bob's tokens: enabling him again does not bring them back.
+    await bob.ok("GET", "/api/user", undefined, 401);
+    bob = await tokenFor(anon.url, "bob");
     assert.is((await bob.ok("GET", "/api/user")).login, "bob");
   });
 
@@ -250,6 +275,7 @@ for (const b of ["fs", "pgsql"] as const) {
     const o2 = await bob.ok("GET", `/api/orgs?limit=1&cursor=${encodeURIComponent(o1.nextCursor)}`);
     assert.equal(o2.items.map((o: any) => o.login), ["bobcorp"]);
     assert.equal((await bob.ok("GET", "/api/orgs?query=BO")).items.map((o: any) => o.login), ["bobcorp"]);
+    assert.is((await bob.ok("GET", "/api/orgs?q=BO", undefined, 400)).field, "q");
     assert.is((await bob.ok("GET", "/api/orgs/Acme")).id, acme.id);
     const members = async () => (await bob.ok("GET", "/api/orgs/acme/members")).items;
     assert.equal(await members(), [{ uid: aliceUser.uid, login: "alice" }]);
@@ -277,7 +303,10 @@ for (const b of ["fs", "pgsql"] as const) {
     ]);
   });
 
-  t("deleting a user: admin only; their tokens stop working", async () => {
+  t("deleting a user: admin only; their tokens stop working and are removed", async () => {
+    // On fs the tokens are files (apps/<app>/global/<bucket>/): none of a deleted user's stays behind.
+    const tokens = join(sgpath, "store", "apps", "srcstore.serve", "global", `tokens.${aliceUser.uid}`);
+    if (b === "fs") assert.ok(existsSync(tokens), tokens);
     await statuses([
       [anon, "DELETE /api/users/alice", 401],
       [bob, "DELETE /api/users/alice", 403],
@@ -286,6 +315,7 @@ for (const b of ["fs", "pgsql"] as const) {
       [bob, "GET /api/users/alice", 404],
       [admin, "DELETE /api/users/alice", 404],
     ]);
+    if (b === "fs") assert.not.ok(existsSync(tokens), `${tokens} is left`);
     assert.equal((await bob.ok("GET", "/api/orgs/bobcorp/members")).items.map((m: any) => m.login), ["bob"]);
   });
 }

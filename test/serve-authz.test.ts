@@ -14,7 +14,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
 import { startServe, stopPg, type Backend, type ServeProcess } from "./support/serve-process.ts";
-import { api, firstAdmin, PASSWORD, userAs, type Api, type Reply } from "./support/http-client.ts";
+import { api, firstAdmin, PASSWORD, tokenFor, userAs, type Api, type Reply } from "./support/http-client.ts";
 
 const USERS = ["plain", "reader", "writer", "radmin"] as const;
 const CALLERS = ["anon", ...USERS, "site"] as const;
@@ -325,7 +325,8 @@ for (const b of ["fs", "pgsql"] as const) {
 
   test(`${b}: a user changes only their own profile, tokens and emails`, async () => {
     const { as, site } = await cast(b);
-    const { plain, reader, anon } = as;
+    const { plain, anon } = as;
+    let { reader } = as;
     const is = (r: Reply, want: number | number[], what: string) =>
       assert.ok([want].flat().includes(r.status), `${b} ${what}: want ${want}, got ${r.status} ${r.text.slice(0, 200)}`);
 
@@ -361,11 +362,14 @@ for (const b of ["fs", "pgsql"] as const) {
     is(await anon.call("GET", "/api/tokens"), 401, "anonymous GET /api/tokens");
     is(await anon.call("DELETE", `/api/tokens/${theirs[0]!.id}`), 401, "anonymous DELETE a token");
 
-    // A disabled account's token stops working; an org's membership is its members' (and admins') to change.
+    // A disabled account's token stops working, and stays revoked when the account is enabled again;
+    // an org's membership is its members' (and admins') to change.
     await site.ok("PATCH", "/api/users/reader", { disabled: true });
     is(await reader.call("GET", "/api/user"), 401, "a disabled user's token");
     await site.ok("PATCH", "/api/users/reader", { disabled: false });
-    is(await reader.call("GET", "/api/user"), 200, "a re-enabled user's token");
+    is(await reader.call("GET", "/api/user"), 401, "a re-enabled user's token from before");
+    reader = as.reader = await tokenFor(site.url, "reader");
+    is(await reader.call("GET", "/api/user"), 200, "a re-enabled user's new token");
     await plain.ok("POST", "/api/orgs", { login: "plainorg" });
     is(await reader.call("PUT", "/api/orgs/plainorg/members/reader"), 403, "a non-member joins an org");
     is(await reader.call("DELETE", "/api/orgs/plainorg/members/plain"), 403, "a non-member removes a member");

@@ -125,6 +125,11 @@ for (const backend of ["fs", "pgsql"] as const) {
     const mine = await alice.ok("GET", "/api/repos?query=list.example&private=true");
     assert.equal(mine.items.map((r: { uri: string }) => r.uri), [uris[2], uris[9]]);
     assert.is((await alice.call("GET", "/api/repos?private=maybe")).status, 400);
+    // A misspelt filter would answer with every repo the caller can read: refused, as is a repeated one.
+    for (const q of ["Private=false", "privat=false", "private=false&private=true"]) {
+      const r = await alice.call("GET", `/api/repos?query=list.example&${q}`);
+      assert.equal([r.status, r.json.field], [400, q.split("=")[0]], q);
+    }
     assert.is((await alice.call("GET", "/api/repos?sort=stars")).json.field, "sort");
     assert.is((await alice.call("GET", "/api/repos?limit=0")).status, 400);
   });

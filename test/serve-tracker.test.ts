@@ -171,6 +171,8 @@ for (const b of BACKENDS) {
       ["POST", `${r}/threads/1/comments`, { body: "x", authorUID: 1 }, 400, "authorUID"],
       ["GET", `${r}/threads?state=merged`, undefined, 400, "state"],
       ["GET", `${r}/threads?stat=open`, undefined, 400, "stat"],
+      ["GET", `${r}/threads?state=open&state=closed`, undefined, 400, "state"],
+      ["GET", `${r}/threads/counts?state=open`, undefined, 400, "state"],
       ["GET", `${r}/threads?limit=x`, undefined, 400, "limit"],
       ["GET", `${r}/threads?cursor=nonsense`, undefined, 400, "cursor"],
       ["GET", `${r}/threads/0`, undefined, 400, "n"],

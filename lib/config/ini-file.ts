@@ -28,7 +28,9 @@ export interface IniProblem {
  * file, line and key, for a setting written as a list (`Store[] = ...`).
  */
 export function readIniSettings(text: string, file: string): { settings: Partial<Record<FileSettingName, FileSetting>>; problems: IniProblem[] } {
-  const clean = text.replace(/^\uFEFF/, "");
+  // go-flags trimmed every line, so an indented "  [serve.Local store]" is a section; ini reads a
+  // line as a header only from its first column. Lines keep their numbers.
+  const clean = text.replace(/^\uFEFF/, "").split(/\r\n|\r|\n/).map((l) => l.trimStart()).join("\n");
   const lines = lineNumbers(clean);
   const settings: Partial<Record<FileSettingName, FileSetting>> = {};
   const problems: IniProblem[] = lines.stray.map((line) => ({ line, message: "neither a [section] nor a key = value line (ignored)" }));

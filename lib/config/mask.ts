@@ -15,11 +15,14 @@ export function maskVariable(name: string, value: string): string {
 }
 
 /**
- * A URL's password, as `scheme://user:****@host`, and a `password=` query parameter (libpq takes
- * one). Everything up to the last "@" is hidden, so an unescaped "@" in a password leaks nothing.
+ * A URL's password, as `scheme://user:****@host`, a `password=` query parameter (libpq takes
+ * one), and the password of libpq's keyword form (`host=db password=secret`, quoted or not, which
+ * libpq takes where a URL goes). Everything up to the last "@" is hidden, so an unescaped "@" in a
+ * password leaks nothing.
  */
 export function hideUrlPassword(value: string): string {
   return value
     .replace(/^([a-z][a-z0-9+.-]*:\/\/[^/?#@:]*):.*@/is, `$1:${MASK}@`)
-    .replace(/([?&](?:ssl)?password=)[^&#]*/gi, `$1${MASK}`);
+    .replace(/([?&](?:ssl)?password=)[^&#]*/gi, `$1${MASK}`)
+    .replace(/(^|\s)((?:ssl)?password\s*=\s*)(?:'(?:[^'\\]|\\.)*'?|\S*)/gi, `$1$2${MASK}`);
 }

@@ -1,6 +1,7 @@
 /**
- * Request bodies, read with a size limit (413 beyond it, checked while reading, so a lying or missing
- * Content-Length does not matter), and JSON that must parse to an object (400 otherwise).
+ * What a request brings, checked: bodies read with a size limit (413 beyond it, checked while reading,
+ * so a lying or missing Content-Length does not matter), JSON that must parse to an object (400
+ * otherwise) with only the fields a route takes, query parameters a route takes, and path numbers.
  */
 import { concatBytes } from "../bytes.ts";
 import { badRequest, HttpError } from "./http-error.ts";
@@ -38,7 +39,9 @@ export async function readJson(c: Ctx, limit = JSON_LIMIT): Promise<Record<strin
   try {
     value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
   } catch (e) {
-    throw badRequest(`the body is not valid JSON: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
+    // Only where: the engine's message quotes the body around the error, which may hold a password.
+    const at = e instanceof Error ? /position (\d+)/.exec(e.message)?.[1] : undefined;
+    throw badRequest(`the body is not valid JSON${at !== undefined ? ` (error at byte ${at})` : ""}`);
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) throw badRequest("the body must be a JSON object");
   return value as Record<string, unknown>;
@@ -52,6 +55,22 @@ function tooLarge(limit: number): HttpError {
 export function fields(body: Record<string, unknown>, allowed: readonly string[]): Record<string, unknown> {
   for (const k of Object.keys(body)) if (!allowed.includes(k)) throw badRequest(`unknown field "${k}" (allowed: ${allowed.join(", ")})`, k);
   return body;
+}
+
+/**
+ * The query parameters, refusing one not in `allowed` or given twice (400 naming it): a misspelt
+ * filter would otherwise be ignored and answer with everything.
+ */
+export function queryOf(c: Ctx, allowed: readonly string[]): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, values] of Object.entries(c.req.queries())) {
+    if (!allowed.includes(k)) {
+      throw badRequest(`unknown query parameter "${k}"${allowed.length ? ` (allowed: ${allowed.join(", ")})` : ""}`, k);
+    }
+    if (values.length > 1) throw badRequest(`${k}: give it once`, k);
+    out[k] = values[0];
+  }
+  return out;
 }
 
 /** `?limit=&cursor=` as PageOptions; a limit that is not an integer is 400 (the store checks its range). */

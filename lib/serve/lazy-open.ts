@@ -7,7 +7,7 @@ import { StoreError, isStoreError } from "../errors.ts";
 
 export interface LazyOpen<T> {
   get(): Promise<T>;
-  /** Closes what was opened; later gets fail. */
+  /** Closes what was opened (waiting for an open in progress), once however often called; later gets fail. */
   close(): Promise<void>;
 }
 
@@ -17,15 +17,16 @@ export function lazyOpen<T extends { close(): Promise<void> }>(part: string, ope
   let opened: T | undefined;
   let opening: Promise<T> | undefined;
   let failure: { error: StoreError; at: number } | undefined;
-  let closed = false;
+  let closing: Promise<void> | undefined;
 
   return {
     async get() {
-      if (closed) throw new StoreError("unavailable", `${part}: the server is shutting down`);
+      if (closing) throw new StoreError("unavailable", `${part}: the server is shutting down`);
       if (opened) return opened;
       if (opening) return opening;
       if (failure && now() - failure.at < retryMs) throw failure.error;
-      opening = open().then(
+      // Through then(), so an open that throws before returning its promise is a failure like the others.
+      opening = Promise.resolve().then(open).then(
         (v) => {
           opened = v;
           failure = undefined;
@@ -39,11 +40,14 @@ export function lazyOpen<T extends { close(): Promise<void> }>(part: string, ope
       ).finally(() => (opening = undefined));
       return opening;
     },
-    async close() {
-      closed = true;
-      const v = opened ?? (opening ? await opening.catch(() => undefined) : undefined);
-      opened = undefined;
-      if (v) await v.close();
+    close() {
+      // Once, however often it is called: what an open still running yields is closed when it lands.
+      closing ??= (async () => {
+        const v = opened ?? (opening ? await opening.catch(() => undefined) : undefined);
+        opened = undefined;
+        if (v) await v.close();
+      })();
+      return closing;
     },
   };
 }

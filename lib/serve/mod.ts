@@ -1,6 +1,6 @@
 /**
  * srcstore/serve: the HTTP API of `src serve` as one web-standard handler, `(Request) =>
- * Promise<Response>`, for any runtime: Node (cli/serve.ts), Deno.serve (cli/serve-deno.ts), or an edge
+ * Promise<Response>`, for any runtime: Node (cli/serve.ts), Deno (cli/serve-deno.ts), or an edge
  * platform's fetch handler with stores from "srcstore/edge". `lazyOpen` opens a store on first use and
  * retries a failed open, so a server can start while its database is down.
  *

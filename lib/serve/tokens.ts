@@ -4,6 +4,9 @@
  * every backend, across processes, with no schema of their own. The UID in the token finds the bucket;
  * the hash is the secret part. A token's `id` (the hash's first 16 hex digits) names it for listing and
  * revoking without revealing it. Expired tokens are refused and removed when next presented.
+ * A user's tokens all go (revokeAll) when their password changes, an admin disables them, or they are
+ * deleted: a token taken with the old password must not outlive the change, nor come back when a
+ * disabled account is enabled again.
  */
 import type { Stores } from "../stores.ts";
 import type { StorageScope, User } from "../model.ts";
@@ -55,7 +58,8 @@ export async function authenticate(stores: Stores, token: string, now: Date): Pr
     if (isStoreError(e, "not_found")) throw unauthenticated("the bearer token is unknown, revoked or expired");
     throw e;
   }
-  if (Date.parse(info.expiresAt) <= now.getTime()) {
+  // Written as "not after now", so a record without a readable expiry is refused, not kept forever.
+  if (!(Date.parse(info.expiresAt) > now.getTime())) {
     await stores.appStorage.delete(scopeOf(uid), hash).catch(() => undefined);
     throw unauthenticated("the bearer token is unknown, revoked or expired");
   }
@@ -99,4 +103,13 @@ export async function revokeToken(stores: Stores, uid: number, id: string): Prom
     }
   }
   return false;
+}
+
+/**
+ * Revokes every token of the user (their bucket). Callers change the password, set the disabled flag
+ * or delete the user first, then revoke: a sign-in still running on the old state can then only slip
+ * a token in during that moment (deleteBucket may miss a key put while it runs), never after it.
+ */
+export async function revokeAll(stores: Stores, uid: number): Promise<void> {
+  await stores.appStorage.deleteBucket(scopeOf(uid));
 }

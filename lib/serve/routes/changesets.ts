@@ -6,8 +6,8 @@
 import type * as M from "../../model.ts";
 import { REPO, type App } from "../context.ts";
 import { repoFor } from "../access.ts";
-import { intParam } from "../body.ts";
-import { N, given, numberedReadRoutes, queryOf, writeInput } from "./threads.ts";
+import { intParam, queryOf } from "../body.ts";
+import { N, given, numberedReadRoutes, writeInput } from "./threads.ts";
 
 export function changesetRoutes(app: App): void {
   const base = `${REPO}/-/changesets`;

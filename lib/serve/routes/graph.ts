@@ -10,9 +10,8 @@ import type { RefTarget, SrclibFile } from "../../graph/store.ts";
 import { StoreError } from "../../errors.ts";
 import { REPO, type App, type Ctx } from "../context.ts";
 import { repoFor, requireAdmin } from "../access.ts";
-import { pageOptions, readBytes, readJson, fields } from "../body.ts";
+import { fields, pageOptions, queryOf, readBytes, readJson } from "../body.ts";
 import { badRequest } from "../http-error.ts";
-import { queryOf } from "./threads.ts";
 
 /** An import's whole request body, either form. */
 const IMPORT_LIMIT = 256 * 1024 * 1024;

@@ -7,7 +7,7 @@ import type { NewOrg, Org } from "../../model.ts";
 import type { Stores } from "../../stores.ts";
 import { isStoreError } from "../../errors.ts";
 import type { App, Ctx } from "../context.ts";
-import { fields, pageOptions, readJson } from "../body.ts";
+import { fields, pageOptions, queryOf, readJson } from "../body.ts";
 import { forbidden } from "../http-error.ts";
 import { requireAdmin, requireUser } from "../access.ts";
 import { byLogin, pick, userByLogin } from "./users.ts";
@@ -32,7 +32,7 @@ export function orgRoutes(app: App): void {
 
   app.get("/api/orgs", async (c) => {
     requireUser(c);
-    const query = c.req.query("query");
+    const { query } = queryOf(c, ["query", "limit", "cursor"]);
     const stores = await c.var.deps.stores();
     return c.json(await stores.orgs.list({ ...pageOptions(c), ...(query !== undefined ? { query } : {}) }));
   });

@@ -9,7 +9,7 @@ import type { Stores } from "../../stores.ts";
 import { isStoreError } from "../../errors.ts";
 import { DEFAULT_LIMIT } from "../../validate.ts";
 import { REPO, type App, type Ctx } from "../context.ts";
-import { fields, pageOptions, readJson } from "../body.ts";
+import { fields, pageOptions, queryOf, readJson } from "../body.ts";
 import { badRequest, forbidden } from "../http-error.ts";
 import { repoFor, requireAdmin, requireUser } from "../access.ts";
 import { pick, userByLogin } from "./users.ts";
@@ -26,11 +26,14 @@ function boolQuery(c: Ctx, name: string): boolean | undefined {
   return v === "true";
 }
 
+/** `GET /api/repos` takes these; another (a misspelt `Private=false`) is 400, not a list of everything. */
+const LIST_PARAMS = ["query", "language", "sort", "direction", "private", "fork", "mirror", "limit", "cursor"];
+
 function listOptions(c: Ctx): RepoListOptions {
+  const q = queryOf(c, LIST_PARAMS);
   const o: Record<string, unknown> = { ...pageOptions(c) };
   for (const k of ["query", "language", "sort", "direction"]) {
-    const v = c.req.query(k);
-    if (v !== undefined) o[k] = v; // the store checks the values (400 naming the field)
+    if (q[k] !== undefined) o[k] = q[k]; // the store checks the values (400 naming the field)
   }
   for (const k of ["private", "fork", "mirror"]) {
     const v = boolQuery(c, k);

@@ -3,34 +3,17 @@
  * (anonymous callers too, on a public repo); creating, changing and commenting need write on it. The
  * author or actor is always the caller, never a field of the body.
  *
- * Also here: what changesets share with threads (list, counts, one item, its events) and the check of
- * query parameters, which changesets.ts and graph.ts use too.
+ * Also here: what changesets share with threads (list, counts, one item, its events, the write input).
  */
 import type * as M from "../../model.ts";
 import type { Stores } from "../../stores.ts";
 import { REPO, type App, type Ctx } from "../context.ts";
 import { repoFor, requireUser } from "../access.ts";
-import { fields, intParam, pageOptions, readJson } from "../body.ts";
-import { badRequest } from "../http-error.ts";
+import { fields, intParam, pageOptions, queryOf, readJson } from "../body.ts";
+
 
 /** A thread or changeset number in a path; intParam refuses 0 and leading zeros (400). */
 export const N = ":n{[0-9]+}";
-
-/**
- * The query parameters, refusing one not in `allowed` or given twice (400 naming it): a misspelt
- * filter would otherwise be ignored and answer with everything.
- */
-export function queryOf(c: Ctx, allowed: readonly string[]): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (const [k, values] of Object.entries(c.req.queries())) {
-    if (!allowed.includes(k)) {
-      throw badRequest(`unknown query parameter "${k}"${allowed.length ? ` (allowed: ${allowed.join(", ")})` : ""}`, k);
-    }
-    if (values.length > 1) throw badRequest(`${k}: give it once`, k);
-    out[k] = values[0];
-  }
-  return out;
-}
 
 /** The part of ThreadsStore and ChangesetsStore that reads numbered items the same way. */
 interface NumberedStore<S extends string> {

@@ -2,15 +2,17 @@
  * People: the caller (`/api/user`: profile, password, emails) and everyone else by login
  * (`/api/users`). A user changes only their own profile, password and emails; a site admin may change
  * anyone's, and alone sets the admin, write and disabled flags and marks addresses verified.
+ * A new password, disabling and deleting revoke all of the user's tokens (tokens.ts revokeAll).
  */
 import type { EmailAddr, User, UserListOptions, UserUpdate } from "../../model.ts";
 import type { Stores } from "../../stores.ts";
 import { isStoreError, notFound } from "../../errors.ts";
 import * as v from "../../validate.ts";
 import type { App, Ctx } from "../context.ts";
-import { fields, pageOptions, readJson } from "../body.ts";
+import { fields, pageOptions, queryOf, readJson } from "../body.ts";
 import { badRequest, forbidden } from "../http-error.ts";
 import { requireAdmin, requireUser } from "../access.ts";
+import { revokeAll } from "../tokens.ts";
 
 /** What a user may change about themself. */
 const PROFILE = ["name", "avatarURL", "location", "company", "homepageURL"] as const;
@@ -40,6 +42,8 @@ export function userRoutes(app: App): void {
     // 403, not 401: the bearer token is good, the proof for this change is not.
     if (!(await stores.passwords.check(viewer.uid, oldPassword))) throw forbidden("oldPassword: wrong password");
     await stores.passwords.set(viewer.uid, newPassword);
+    // Every token goes, this one too: one taken by whoever knew the old password must not outlive it.
+    await revokeAll(stores, viewer.uid);
     return c.body(null, 204);
   });
 
@@ -56,9 +60,10 @@ export function userRoutes(app: App): void {
 
   app.get("/api/users", async (c) => {
     const viewer = requireUser(c);
+    // A misspelt parameter is 400, not silently ignored (as everywhere under /api).
+    const q = queryOf(c, ["query", "sort", "direction", "includeDisabled", "limit", "cursor"]);
     const includeDisabled = boolQuery(c, "includeDisabled");
     if (includeDisabled && !viewer.admin) throw forbidden("includeDisabled: only a site admin sees disabled users");
-    const q = c.req.query();
     // sort and direction go to the store as given: it refuses values it does not know (400).
     const options = {
       ...pageOptions(c),
@@ -82,7 +87,11 @@ export function userRoutes(app: App): void {
     const body = fields(await readJson(c), [...PROFILE, ...FLAGS]);
     const flags = FLAGS.filter((k) => body[k] !== undefined);
     if (flags.length > 0 && !viewer.admin) throw forbidden(`${flags.join(", ")}: only a site admin may set this`);
-    return c.json(await stores.users.update(user.uid, pick<UserUpdate>(body, [...PROFILE, ...FLAGS])));
+    const updated = await stores.users.update(user.uid, pick<UserUpdate>(body, [...PROFILE, ...FLAGS]));
+    // Refused while disabled anyway; revoked so that enabling the account again does not revive them.
+    // On every `disabled: true`, so repeating the request finishes a revocation that failed.
+    if (body.disabled === true) await revokeAll(stores, user.uid);
+    return c.json(updated);
   });
 
   app.delete("/api/users/:login", async (c) => {
@@ -90,6 +99,8 @@ export function userRoutes(app: App): void {
     const stores = await c.var.deps.stores();
     const user = await userByLogin(stores, c.req.param("login"));
     await stores.users.delete(user.uid);
+    // Unusable already (authenticate finds no user); removed so nothing of the user stays behind.
+    await revokeAll(stores, user.uid).catch(() => undefined);
     return c.body(null, 204);
   });
 
@@ -106,8 +117,8 @@ export function userRoutes(app: App): void {
 
 /**
  * Replaces the user's addresses with `{items: [{email, primary?, verified?}]}`. An address stays
- * verified only if it already was: only a site admin may send `verified` (a user who could mark an
- * address verified could claim someone else's).
+ * verified only if it already was; only a site admin may make one verified (a user who could would
+ * claim someone else's). Others may send `verified` as it stands (what GET returned) or false.
  */
 async function putEmails(c: Ctx, stores: Stores, viewer: User, user: User): Promise<{ items: EmailAddr[] }> {
   const body = fields(await readJson(c), ["items"]);
@@ -115,13 +126,11 @@ async function putEmails(c: Ctx, stores: Stores, viewer: User, user: User): Prom
   const verified = new Set((await stores.users.listEmails(user.uid)).filter((e) => e.verified).map((e) => e.email.toLowerCase()));
   const items = body.items.map((item: unknown, i): EmailAddr => {
     const o = fields(v.object(`items[${i}]`, item), ["email", "primary", "verified"]);
-    if (o.verified !== undefined && !viewer.admin) throw forbidden(`items[${i}].verified: only a site admin may mark an address verified`);
     const email = v.email(`items[${i}].email`, o.email);
-    return {
-      email,
-      primary: o.primary === undefined ? false : v.bool(`items[${i}].primary`, o.primary),
-      verified: o.verified === undefined ? verified.has(email.toLowerCase()) : v.bool(`items[${i}].verified`, o.verified),
-    };
+    const held = verified.has(email.toLowerCase());
+    const claim = o.verified === undefined ? held : v.bool(`items[${i}].verified`, o.verified);
+    if (claim && !held && !viewer.admin) throw forbidden(`items[${i}].verified: only a site admin may mark an address verified`);
+    return { email, primary: o.primary === undefined ? false : v.bool(`items[${i}].primary`, o.primary), verified: claim };
   });
   await stores.users.setEmails(user.uid, items);
   return { items: await stores.users.listEmails(user.uid) };
