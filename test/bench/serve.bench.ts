@@ -3,7 +3,10 @@
  * endpoint (GET a thread) and a write endpoint (POST a comment), on fs and on pgsql, from autocannon
  * on loopback against a real `src serve` process; next to a baseline in the same run: the same store
  * call the handler makes (threads.get / threads.addComment), made directly in-process with as many
- * calls in flight as autocannon has connections, on the same data. Prints ratios; never asserts.
+ * calls in flight as autocannon has connections, on the same data. A middle column runs the same
+ * request through the handler in-process (no HTTP, no sockets), to split the cost between what the
+ * handler adds (token check, repo and permission lookups: 3-4 store reads) and the transport.
+ * Prints ratios; never asserts.
  *
  * Settings (environment): BENCH_SECONDS per run (default 5), BENCH_CONNECTIONS (default 16).
  */
@@ -15,6 +18,8 @@ import { openStore } from "../../lib/mod.ts";
 import { nodeFs } from "../../lib/adapters/node-fs.ts";
 import { connectPostgres } from "../../lib/adapters/postgres.ts";
 import type { Stores } from "../../lib/stores.ts";
+import { createHandler } from "../../lib/serve/mod.ts";
+import { StoreError } from "../../lib/errors.ts";
 import { startServe, stopPg, type Backend } from "../support/serve-process.ts";
 import { firstAdmin } from "../support/http-client.ts";
 import { ratio, rate, table } from "./measure.ts";
@@ -81,15 +86,25 @@ async function bench(backend: Backend): Promise<string[][]> {
     const me = await stores.users.getByLogin("admin");
     const st = stores;
     const rows: string[][] = [];
-    const pairs: [string, () => Promise<Run>, () => Promise<Run>][] = [
-      ["GET thread", () => http(s.url, token, "GET", `/api/repos/${REPO}/-/threads/1`), () => direct(() => st.threads.get(repo.id, 1))],
-      ["POST comment", () => http(s.url, token, "POST", `/api/repos/${REPO}/-/threads/1/comments`, JSON.stringify({ body: "load" })),
+    const handler = createHandler({ stores: async () => st, graph: async () => Promise.reject(new StoreError("unavailable", "not in this bench")) });
+    const call = (method: string, path: string, body?: string) => async () => {
+      const r = await handler(new Request(`http://bench${path}`, { method, headers: { authorization: `Bearer ${token}` }, ...(body ? { body } : {}) }));
+      if (r.status >= 300) throw new Error(`${r.status}`);
+      await r.arrayBuffer();
+    };
+    const thread = `/api/repos/${REPO}/-/threads/1`;
+    const comment = JSON.stringify({ body: "load" });
+    const cases: [string, () => Promise<Run>, () => Promise<Run>, () => Promise<Run>][] = [
+      ["GET thread", () => http(s.url, token, "GET", thread), () => direct(call("GET", thread)), () => direct(() => st.threads.get(repo.id, 1))],
+      ["POST comment", () => http(s.url, token, "POST", `${thread}/comments`, comment), () => direct(call("POST", `${thread}/comments`, comment)),
         () => direct(() => st.threads.addComment(repo.id, 1, { authorUID: me.uid, body: "load" }))],
     ];
-    for (const [name, viaHttp, inProcess] of pairs) {
+    for (const [name, viaHttp, viaHandler, inProcess] of cases) {
       const h = await viaHttp();
+      const p = await viaHandler();
       const d = await inProcess();
-      rows.push([backend, name, rate(h.rps), h.p50.toFixed(1), h.p99.toFixed(1), rate(d.rps), d.p50.toFixed(2), d.p99.toFixed(2), ratio(h.rps / d.rps), String(h.errors + d.errors)]);
+      rows.push([backend, name, rate(h.rps), h.p50.toFixed(1), h.p99.toFixed(1), rate(p.rps), rate(d.rps), d.p50.toFixed(2), d.p99.toFixed(2),
+        ratio(h.rps / d.rps), ratio(p.rps / d.rps), String(h.errors + p.errors + d.errors)]);
     }
     return rows;
   } finally {
@@ -106,4 +121,4 @@ try {
   await stopPg();
 }
 console.log(`\nsrc serve vs the same store call in-process: ${CONNECTIONS} in flight, ${SECONDS} s per run (autocannon on loopback)\n`);
-console.log(table(["backend", "endpoint", "HTTP req/s", "p50 ms", "p99 ms", "direct ops/s", "p50 ms", "p99 ms", "HTTP / direct", "errors"], rows));
+console.log(table(["backend", "endpoint", "HTTP req/s", "p50 ms", "p99 ms", "handler req/s", "direct ops/s", "p50 ms", "p99 ms", "HTTP / direct", "handler / direct", "errors"], rows));
