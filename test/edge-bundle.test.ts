@@ -51,13 +51,11 @@ interface Part {
   builtins: string[];
 }
 
-async function bundle(platform: "browser" | "neutral", extra: Partial<Esbuild.BuildOptions> = {}) {
-  const r = await (await esbuild()).build({
-    entryPoints: [join(repoRoot, "lib", "edge.ts")],
+/** What every edge build here shares: ESM, minified, in memory, `postgres` left to the caller. */
+function edgeOptions(platform: "browser" | "neutral"): Esbuild.BuildOptions {
+  return {
     absWorkingDir: repoRoot,
-    outdir: "edge-out",
     bundle: true,
-    splitting: true,
     write: false,
     format: "esm",
     minify: true,
@@ -67,6 +65,15 @@ async function bundle(platform: "browser" | "neutral", extra: Partial<Esbuild.Bu
     external: ["postgres", "cloudflare:*"],
     plugins: [builtinsExternal],
     ...(platform === "browser" ? { conditions: ["worker", "browser"] } : { mainFields: ["module", "main"], conditions: ["worker"] }),
+  };
+}
+
+async function bundle(platform: "browser" | "neutral", extra: Partial<Esbuild.BuildOptions> = {}) {
+  const r = await (await esbuild()).build({
+    ...edgeOptions(platform),
+    entryPoints: [join(repoRoot, "lib", "edge.ts")],
+    outdir: "edge-out",
+    splitting: true,
     ...extra,
   });
   const outs = r.metafile!.outputs;
@@ -142,18 +149,8 @@ test("srcstore/serve with the edge stores bundles without Node built-ins (browse
     export default async () => createHandler({ stores: async () => openStore({ fs: memoryFs() }), graph: async () => openGraphStore(memoryBlob()) });`;
   for (const platform of ["browser", "neutral"] as const) {
     const r = await (await esbuild()).build({
+      ...edgeOptions(platform),
       stdin: { contents: src, loader: "ts", resolveDir: repoRoot, sourcefile: "serve-edge.ts" },
-      absWorkingDir: repoRoot,
-      bundle: true,
-      write: false,
-      format: "esm",
-      minify: true,
-      metafile: true,
-      logLevel: "silent",
-      platform,
-      external: ["postgres", "cloudflare:*"],
-      plugins: [builtinsExternal],
-      ...(platform === "browser" ? { conditions: ["worker", "browser"] } : { mainFields: ["module", "main"], conditions: ["worker"] }),
     });
     const out = r.outputFiles![0]!.contents;
     const used = [...new Set(Object.values(r.metafile!.outputs).flatMap((o) => o.imports.filter((i) => i.external && isBuiltin(i.path)).map((i) => i.path)))];
