@@ -13,17 +13,24 @@ export interface GlobalOptions {
   localStore?: string;
 }
 
-export async function openCliStore(_o?: GlobalOptions): Promise<Stores> {
+export async function openCliStore(): Promise<Stores> {
   const c = await loadConfig();
   if (c.localStore.value === "fs") return openStore({ fs: nodeFs(join(c.sgpath.value, "store")) });
   // The driver loads only for pgsql: the fs default never pays for it.
   const { connectPostgres } = await import("../lib/adapters/postgres.ts");
-  const sql = connectPostgres({ env: c.env });
+  return openAndKeep(connectPostgres({ env: c.env }), (sql) => openStore({ localStore: "pgsql", sql }));
+}
+
+/**
+ * `open(resource)`, closing `resource` when that fails: a pool we made and openStore refused (schema
+ * behind, server down) is ours to close, and `src serve` retries a failed open once a second, where a
+ * PostgreSQL pool left behind each time would hold its connection for a minute.
+ */
+export async function openAndKeep<R extends { close(): Promise<void> }, T>(resource: R, open: (r: R) => Promise<T>): Promise<T> {
   try {
-    return await openStore({ localStore: "pgsql", sql });
+    return await open(resource);
   } catch (e) {
-    // A pool we made and openStore refused (schema behind, server down) is ours to close.
-    await sql.close().catch(() => undefined);
+    await resource.close().catch(() => undefined);
     throw e;
   }
 }

@@ -10,7 +10,7 @@
  */
 import { cac } from "cac";
 import { denoFs } from "../lib/adapters/deno-fs.ts";
-import { cannotListen, DRAIN_MS, listenOn, serveSettings, setupServer, stopOnSignals } from "./serve-setup.ts";
+import { cannotListen, DRAIN_MS, listenOn, serveSettings, settlesBy, setupServer, stopOnSignals } from "./serve-setup.ts";
 import { loadConfig } from "./settings.ts";
 import { ADDR_OPTION, settingOptions, typedSpelling, valueOptions } from "./options.ts";
 import { fail, UsageError } from "./output.ts";
@@ -79,9 +79,7 @@ async function serveDeno(): Promise<void> {
       const deadline = Date.now() + DRAIN_MS;
       const drained = await app.drain(DRAIN_MS);
       if (!drained) log(`src serve: requests still running after ${DRAIN_MS / 1000} s: closing them`);
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([server.shutdown(), new Promise((r) => (timer = setTimeout(r, Math.max(0, deadline - Date.now()))))]);
-      clearTimeout(timer);
+      await settlesBy(server.shutdown(), deadline);
       await app.close();
     },
     inFlight: app.inFlight,

@@ -17,6 +17,7 @@ import { openGraphStore } from "../lib/graph/graph-store.ts";
 import { createHandler, type Handler } from "../lib/serve/app.ts";
 import { lazyOpen } from "../lib/serve/lazy-open.ts";
 import { cell } from "./graph-output.ts";
+import { openAndKeep } from "./open.ts";
 import { mkdir } from "node:fs/promises";
 
 /** How long a shutdown waits for requests in flight before it cuts them. */
@@ -60,13 +61,14 @@ export interface Server {
  */
 export function setupServer(s: ServeSettings, fsAt: (dir: string) => FsPort, log: (line: string) => void): Server {
   const database = s.localStore === "pgsql" ? pgSettings(s.env).location : undefined;
+  const storeDir = join(s.sgpath, "store");
   if (isS3Root(s.graphstoreRoot)) s3Settings({ ...parseS3Root(s.graphstoreRoot, "graphstore.root"), env: s.env });
   const stores = lazyOpen<Stores>("store", async () => {
     if (s.localStore === "pgsql") {
       const { connectPostgres } = await import("../lib/adapters/postgres.ts");
       return openAndKeep(connectPostgres({ env: s.env }), (sql) => openStore({ localStore: "pgsql", sql }));
     }
-    return openStore({ fs: fsAt(join(s.sgpath, "store")) });
+    return openStore({ fs: fsAt(storeDir) });
   });
   const graph = lazyOpen<GraphStore>("graph store", async () => {
     if (!isS3Root(s.graphstoreRoot)) await mkdir(s.graphstoreRoot, { recursive: true, mode: 0o700 });
@@ -98,7 +100,7 @@ export function setupServer(s: ServeSettings, fsAt: (dir: string) => FsPort, log
     }
   };
 
-  const where = database !== undefined ? `pgsql at ${database}` : `fs at ${join(s.sgpath, "store")}`;
+  const where = database !== undefined ? `pgsql at ${database}` : `fs at ${storeDir}`;
   return {
     handler,
     describe: `store ${where}, graph store at ${s.graphstoreRoot}`,
@@ -151,6 +153,20 @@ export function stopOnSignals(o: {
   }
 }
 
+/**
+ * True when `p` settles by `deadline` (a Date.now() time), false when the deadline comes first; a
+ * rejection of `p` passes through. The timer is cleared either way, so it holds no exit back.
+ */
+export async function settlesBy(p: Promise<unknown>, deadline: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()))));
+  try {
+    return await Promise.race([p.then(() => true), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** The resolved addr (checked by lib/config.ts) as what listeners take. */
 export function listenOn(addr: string): { hostname: string; port: number } {
   const { host, port } = splitAddr(addr)!;
@@ -182,19 +198,6 @@ const LISTEN_ERRORS: Record<string, string> = {
   EACCES: DENIED, PermissionDenied: DENIED,
   ENOTFOUND: UNKNOWN_HOST, EAI_AGAIN: UNKNOWN_HOST,
 };
-
-/**
- * `open(resource)`, closing `resource` when that fails: the server retries a failed open once a
- * second, and a PostgreSQL pool left behind each time would hold its connection for a minute.
- */
-async function openAndKeep<R extends { close(): Promise<void> }, T>(resource: R, open: (r: R) => Promise<T>): Promise<T> {
-  try {
-    return await open(resource);
-  } catch (e) {
-    await resource.close().catch(() => undefined);
-    throw e;
-  }
-}
 
 function shuttingDown(): Response {
   const body = JSON.stringify({ code: "unavailable", message: "the server is shutting down" });

@@ -9,7 +9,7 @@ import { serve } from "@hono/node-server";
 import type { Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { nodeFs } from "../lib/adapters/node-fs.ts";
-import { cannotListen, DRAIN_MS, listenOn, serveSettings, setupServer, stopOnSignals } from "./serve-setup.ts";
+import { cannotListen, DRAIN_MS, listenOn, serveSettings, settlesBy, setupServer, stopOnSignals } from "./serve-setup.ts";
 import { loadConfig } from "./settings.ts";
 
 export async function serveCommand(): Promise<void> {
@@ -36,13 +36,7 @@ export async function serveCommand(): Promise<void> {
     // close() for the keep-alive timeout; answers from now on say Connection: close.
     server.closeIdleConnections();
     const idle = setInterval(() => server.closeIdleConnections(), 100);
-    let done = await app.drain(DRAIN_MS);
-    if (done) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()))));
-      done = await Promise.race([closed.then(() => true), late]);
-      clearTimeout(timer);
-    }
+    const done = (await app.drain(DRAIN_MS)) && (await settlesBy(closed, deadline));
     clearInterval(idle);
     if (!done) {
       log(`src serve: requests still running after ${DRAIN_MS / 1000} s: closing them`);

@@ -10,9 +10,6 @@ import { describeConfig, resolveConfig, type ConfigInput, type ResolvedConfig } 
 import { table, UsageError } from "./output.ts";
 import { cell } from "./graph-output.ts";
 
-export type { ResolvedConfig, Setting, Source } from "../lib/config.ts";
-export { splitAddr } from "../lib/config.ts";
-
 let loaded: Promise<ResolvedConfig> | undefined;
 
 /**

@@ -27,7 +27,7 @@ cli.command("user list", "List users")
 
 cli.command("user passwd <login>", "Set a user's password, read from stdin (never from arguments)")
   .example("printf '%s' \"$PASSWORD\" | src user passwd alice")
-  .action(async (login: string, o) => (await import("./user.ts")).userPasswd(login, o));
+  .action(async (login: string) => (await import("./user.ts")).userPasswd(login));
 
 cli.command("store info", "Show the backend, its location and record counts")
   .option("--json", "Print JSON")

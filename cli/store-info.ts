@@ -3,7 +3,7 @@ import { openCliStore, type GlobalOptions } from "./open.ts";
 import { table } from "./output.ts";
 
 export async function storeInfo(o: GlobalOptions & { json?: boolean }): Promise<void> {
-  const stores = await openCliStore(o);
+  const stores = await openCliStore();
   try {
     const info = await stores.info();
     if (o.json) return void console.log(JSON.stringify(info));

@@ -7,7 +7,7 @@ import { readSecret } from "./stdin.ts";
 import { revokeAll } from "../lib/serve/tokens.ts";
 
 export async function userAdd(login: string, o: GlobalOptions & { email?: string; admin?: boolean; name?: string }): Promise<void> {
-  const stores = await openCliStore(o);
+  const stores = await openCliStore();
   try {
     const user = await stores.users.create({
       login: String(login),
@@ -30,7 +30,7 @@ export async function userAdd(login: string, o: GlobalOptions & { email?: string
 }
 
 export async function userList(o: GlobalOptions & { query?: string; all?: boolean; json?: boolean }): Promise<void> {
-  const stores = await openCliStore(o);
+  const stores = await openCliStore();
   try {
     const users: User[] = [];
     let cursor: string | undefined;
@@ -58,8 +58,8 @@ export async function userList(o: GlobalOptions & { query?: string; all?: boolea
   }
 }
 
-export async function userPasswd(login: string, o: GlobalOptions): Promise<void> {
-  const stores = await openCliStore(o);
+export async function userPasswd(login: string): Promise<void> {
+  const stores = await openCliStore();
   try {
     const user = await stores.users.getByLogin(String(login));
     const password = await readSecret(`New password for ${user.login}: `);

@@ -25,7 +25,7 @@ import { readIniSettings, type FileSetting, type FileSettingName } from "./confi
 import { absolutePath, parentFolder } from "./config/paths.ts";
 import { checkAddr, checkFolder, checkGraphRoot, checkLocalStore, type Check } from "./config/values.ts";
 
-export { describeConfig, sourceText } from "./config/describe.ts";
+export { describeConfig } from "./config/describe.ts";
 export { splitAddr } from "./config/values.ts";
 
 export type Source =

@@ -58,6 +58,17 @@ export function fields(body: Record<string, unknown>, allowed: readonly string[]
 }
 
 /**
+ * The fields `keys` of the body that it has, as store input: built key by key, so nothing else of the
+ * body reaches the store, and an absent field stays absent. Values are not checked here: the store
+ * checks every type and shape (invalid_input naming the field, 400).
+ */
+export function pick<T extends object>(body: Record<string, unknown>, keys: readonly (keyof T & string)[]): T {
+  const out: Record<string, unknown> = {};
+  for (const k of keys) if (body[k] !== undefined) out[k] = body[k];
+  return out as T;
+}
+
+/**
  * The query parameters, refusing one not in `allowed` or given twice (400 naming it): a misspelt
  * filter would otherwise be ignored and answer with everything.
  */
@@ -71,6 +82,14 @@ export function queryOf(c: Ctx, allowed: readonly string[]): Record<string, stri
     out[k] = values[0];
   }
   return out;
+}
+
+/** `?name=true|false`; absent is undefined, anything else 400. */
+export function boolQuery(c: Ctx, name: string): boolean | undefined {
+  const v = c.req.query(name);
+  if (v === undefined) return undefined;
+  if (v !== "true" && v !== "false") throw badRequest(`${name}: must be true or false`, name);
+  return v === "true";
 }
 
 /** `?limit=&cursor=` as PageOptions; a limit that is not an integer is 400 (the store checks its range). */

@@ -30,6 +30,8 @@ export interface TokenInfo {
 const scopeOf = (uid: number): StorageScope => ({ app: TOKEN_APP, bucket: `tokens.${uid}` });
 const TOKEN = /^sst_([1-9]\d{0,15})_([A-Za-z0-9_-]{43})$/;
 const enc = new TextEncoder(), dec = new TextDecoder();
+/** One answer for every token that does not get in, so none tells whether it ever existed. */
+const UNKNOWN_TOKEN = "the bearer token is unknown, revoked or expired";
 
 export async function createToken(stores: Stores, uid: number, now: Date, o: { note?: unknown; expiresInSeconds?: unknown }): Promise<TokenInfo & { token: string }> {
   const ttl = o.expiresInSeconds ?? DEFAULT_TTL_S;
@@ -55,19 +57,19 @@ export async function authenticate(stores: Stores, token: string, now: Date): Pr
   try {
     info = JSON.parse(dec.decode(await stores.appStorage.get(scopeOf(uid), hash)));
   } catch (e) {
-    if (isStoreError(e, "not_found")) throw unauthenticated("the bearer token is unknown, revoked or expired");
+    if (isStoreError(e, "not_found")) throw unauthenticated(UNKNOWN_TOKEN);
     throw e;
   }
   // Written as "not after now", so a record without a readable expiry is refused, not kept forever.
   if (!(Date.parse(info.expiresAt) > now.getTime())) {
     await stores.appStorage.delete(scopeOf(uid), hash).catch(() => undefined);
-    throw unauthenticated("the bearer token is unknown, revoked or expired");
+    throw unauthenticated(UNKNOWN_TOKEN);
   }
   let user: User;
   try {
     user = await stores.users.get(uid);
   } catch (e) {
-    if (isStoreError(e, "not_found")) throw unauthenticated("the bearer token is unknown, revoked or expired");
+    if (isStoreError(e, "not_found")) throw unauthenticated(UNKNOWN_TOKEN);
     throw e;
   }
   if (user.disabled) throw unauthenticated("this account is disabled");

@@ -12,16 +12,15 @@ import { checkNewUser } from "../../input/users.ts";
 import { checkNewInvite } from "../../input/invites.ts";
 import { decoyPasswordHash, verifyPassword } from "../../secrets.ts";
 import type { App, Ctx } from "../context.ts";
-import { fields, readJson } from "../body.ts";
+import { fields, pick, readJson } from "../body.ts";
 import { badRequest, forbidden, unauthenticated } from "../http-error.ts";
 import { requireAdmin, requireUser } from "../access.ts";
 import { createToken, listTokens, revokeToken, TOKEN_APP } from "../tokens.ts";
-import { pick } from "./users.ts";
 
 /** Where the first sign-up claims the site admin; the key is created once, by exactly one caller. */
 const SETUP = { app: TOKEN_APP, bucket: "setup" };
 const FIRST_ADMIN = "first-admin";
-const INVITE = ["email", "admin", "write"];
+const INVITE = ["email", "admin", "write"] as const;
 
 export function accountRoutes(app: App): void {
   app.post("/api/accounts", async (c) => c.json(await signUp(c), 201));

@@ -6,8 +6,8 @@
 import type * as M from "../../model.ts";
 import { REPO, type App } from "../context.ts";
 import { repoFor } from "../access.ts";
-import { intParam, queryOf } from "../body.ts";
-import { N, given, numberedReadRoutes, writeInput } from "./threads.ts";
+import { intParam, pick, queryOf } from "../body.ts";
+import { N, numberedReadRoutes, writeInput } from "./threads.ts";
 
 export function changesetRoutes(app: App): void {
   const base = `${REPO}/-/changesets`;
@@ -16,7 +16,7 @@ export function changesetRoutes(app: App): void {
   app.post(base, async (c) => {
     const { repo, stores, viewer, body } = await writeInput(c, ["title", "description", "base", "head"]);
     const changeset: M.NewChangeset = {
-      ...given<M.NewChangeset>(body, ["description"]),
+      ...pick<Partial<M.NewChangeset>>(body, ["description"]),
       title: body.title as string,
       base: body.base as M.RevSpec,
       head: body.head as M.RevSpec,
@@ -28,7 +28,7 @@ export function changesetRoutes(app: App): void {
   app.patch(`${base}/${N}`, async (c) => {
     const keys = ["title", "description", "base", "head", "state"] as const;
     const { repo, stores, viewer, body } = await writeInput(c, keys);
-    const update: M.ChangesetUpdate = { ...given<M.ChangesetUpdate>(body, keys), actorUID: viewer.uid };
+    const update: M.ChangesetUpdate = { ...pick<Partial<M.ChangesetUpdate>>(body, keys), actorUID: viewer.uid };
     return c.json(await stores.changesets.update(repo.id, intParam(c, "n"), update));
   });
 
@@ -41,7 +41,7 @@ export function changesetRoutes(app: App): void {
   // NewReview without authorUID: a body, line comments ([{path, line, body}]), or both.
   app.post(`${base}/${N}/reviews`, async (c) => {
     const { repo, stores, viewer, body } = await writeInput(c, ["body", "comments"]);
-    const review: M.NewReview = { ...given<M.NewReview>(body, ["body", "comments"]), authorUID: viewer.uid };
+    const review: M.NewReview = { ...pick<Partial<M.NewReview>>(body, ["body", "comments"]), authorUID: viewer.uid };
     return c.json(await stores.changesets.addReview(repo.id, intParam(c, "n"), review), 201);
   });
 }

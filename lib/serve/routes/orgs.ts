@@ -7,12 +7,12 @@ import type { NewOrg, Org } from "../../model.ts";
 import type { Stores } from "../../stores.ts";
 import { isStoreError } from "../../errors.ts";
 import type { App, Ctx } from "../context.ts";
-import { fields, pageOptions, queryOf, readJson } from "../body.ts";
+import { fields, pageOptions, pick, queryOf, readJson } from "../body.ts";
 import { forbidden } from "../http-error.ts";
 import { requireAdmin, requireUser } from "../access.ts";
-import { byLogin, pick, userByLogin } from "./users.ts";
+import { byLogin, userByLogin } from "./users.ts";
 
-const NEW_ORG = ["login", "name", "description"];
+const NEW_ORG = ["login", "name", "description"] as const;
 
 export function orgRoutes(app: App): void {
   app.post("/api/orgs", async (c) => {

@@ -9,22 +9,14 @@ import type { Stores } from "../../stores.ts";
 import { isStoreError } from "../../errors.ts";
 import { DEFAULT_LIMIT } from "../../validate.ts";
 import { REPO, type App, type Ctx } from "../context.ts";
-import { fields, pageOptions, queryOf, readJson } from "../body.ts";
-import { badRequest, forbidden } from "../http-error.ts";
+import { boolQuery, fields, pageOptions, pick, queryOf, readJson } from "../body.ts";
+import { forbidden } from "../http-error.ts";
 import { repoFor, requireAdmin, requireUser } from "../access.ts";
-import { pick, userByLogin } from "./users.ts";
+import { userByLogin } from "./users.ts";
 
 const NEW_REPO = ["uri", "description", "language", "defaultBranch", "private", "fork", "mirror"] as const;
 const REPO_UPDATE = ["description", "language", "defaultBranch", "private", "public", "fork", "mirror"] as const;
 const NEW_STATUS = ["context", "state", "description", "targetURL"] as const;
-
-/** `?name=true|false`; absent is undefined, anything else 400. */
-function boolQuery(c: Ctx, name: string): boolean | undefined {
-  const v = c.req.query(name);
-  if (v === undefined) return undefined;
-  if (v !== "true" && v !== "false") throw badRequest(`${name}: must be true or false`, name);
-  return v === "true";
-}
 
 /** `GET /api/repos` takes these; another (a misspelt `Private=false`) is 400, not a list of everything. */
 const LIST_PARAMS = ["query", "language", "sort", "direction", "private", "fork", "mirror", "limit", "cursor"];

@@ -9,8 +9,7 @@ import type * as M from "../../model.ts";
 import type { Stores } from "../../stores.ts";
 import { REPO, type App, type Ctx } from "../context.ts";
 import { repoFor, requireUser } from "../access.ts";
-import { fields, intParam, pageOptions, queryOf, readJson } from "../body.ts";
-
+import { fields, intParam, pageOptions, pick, queryOf, readJson } from "../body.ts";
 
 /** A thread or changeset number in a path; intParam refuses 0 and leading zeros (400). */
 export const N = ":n{[0-9]+}";
@@ -62,30 +61,19 @@ export async function writeInput(c: Ctx, allowed: readonly string[]) {
   return { repo, stores, viewer, body };
 }
 
-/**
- * The fields `keys` of the body that it has, as part of a store input: an absent one stays absent.
- * Their values are not checked here: the store checks every type and shape (invalid_input naming the
- * field, 400), and the keys are ours, so nothing else of the body gets through.
- */
-export function given<T extends object>(body: Record<string, unknown>, keys: readonly (keyof T & string)[]): Partial<T> {
-  const out: Record<string, unknown> = {};
-  for (const k of keys) if (body[k] !== undefined) out[k] = body[k];
-  return out as Partial<T>;
-}
-
 export function threadRoutes(app: App): void {
   const base = `${REPO}/-/threads`;
   numberedReadRoutes(app, base, (s) => s.threads);
 
   app.post(base, async (c) => {
     const { repo, stores, viewer, body } = await writeInput(c, ["title", "body", "codeRef"]);
-    const thread: M.NewThread = { ...given<M.NewThread>(body, ["codeRef"]), title: body.title as string, body: body.body as string, authorUID: viewer.uid };
+    const thread: M.NewThread = { ...pick<Partial<M.NewThread>>(body, ["codeRef"]), title: body.title as string, body: body.body as string, authorUID: viewer.uid };
     return c.json(await stores.threads.create(repo.id, thread), 201);
   });
 
   app.patch(`${base}/${N}`, async (c) => {
     const { repo, stores, viewer, body } = await writeInput(c, ["title", "state"]);
-    const update: M.ThreadUpdate = { ...given<M.ThreadUpdate>(body, ["title", "state"]), actorUID: viewer.uid };
+    const update: M.ThreadUpdate = { ...pick<Partial<M.ThreadUpdate>>(body, ["title", "state"]), actorUID: viewer.uid };
     return c.json(await stores.threads.update(repo.id, intParam(c, "n"), update));
   });
 

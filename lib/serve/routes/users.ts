@@ -9,7 +9,7 @@ import type { Stores } from "../../stores.ts";
 import { isStoreError, notFound } from "../../errors.ts";
 import * as v from "../../validate.ts";
 import type { App, Ctx } from "../context.ts";
-import { fields, pageOptions, queryOf, readJson } from "../body.ts";
+import { boolQuery, fields, pageOptions, pick, queryOf, readJson } from "../body.ts";
 import { badRequest, forbidden } from "../http-error.ts";
 import { requireAdmin, requireUser } from "../access.ts";
 import { revokeAll } from "../tokens.ts";
@@ -140,7 +140,7 @@ async function putEmails(c: Ctx, stores: Stores, viewer: User, user: User): Prom
 async function selfOrAdmin(c: Ctx): Promise<{ viewer: User; stores: Stores; user: User }> {
   const viewer = requireUser(c);
   const stores = await c.var.deps.stores();
-  const user = await userByLogin(stores, c.req.param("login") ?? "");
+  const user = await userByLogin(stores, c.req.param("login"));
   if (user.uid !== viewer.uid && !viewer.admin) throw forbidden(`only ${user.login} or a site admin may do this`);
   return { viewer, stores, user };
 }
@@ -161,22 +161,4 @@ export async function byLogin<T>(what: string, login: string, get: (login: strin
     if (isStoreError(e, "invalid_input")) throw notFound(`${what} ${JSON.stringify(login)}`);
     throw e;
   }
-}
-
-/**
- * The given keys of a request body that are present, as store input: built key by key so nothing else
- * of the body reaches the store. The store checks each value's type (invalid_input, 400).
- */
-export function pick<T extends object = Record<string, unknown>>(body: Record<string, unknown>, keys: readonly string[]): T {
-  const out: Record<string, unknown> = {};
-  for (const k of keys) if (body[k] !== undefined) out[k] = body[k];
-  return out as T;
-}
-
-/** A `true`/`false` query parameter; absent is false. */
-function boolQuery(c: Ctx, name: string): boolean {
-  const s = c.req.query(name);
-  if (s === undefined || s === "false") return false;
-  if (s === "true") return true;
-  throw badRequest(`${name}: must be true or false`, name);
 }
