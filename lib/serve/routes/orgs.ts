@@ -10,7 +10,7 @@ import type { App, Ctx } from "../context.ts";
 import { fields, pageOptions, pick, queryOf, readJson } from "../body.ts";
 import { forbidden } from "../http-error.ts";
 import { requireAdmin, requireUser } from "../access.ts";
-import { byLogin, userByLogin } from "./users.ts";
+import { byLogin, loginsOf, userByLogin } from "./users.ts";
 
 const NEW_ORG = ["login", "name", "description"] as const;
 
@@ -54,15 +54,7 @@ export function orgRoutes(app: App): void {
     requireUser(c);
     const stores = await c.var.deps.stores();
     const org = await orgByLogin(stores, c);
-    const items: { uid: number; login: string }[] = [];
-    for (const uid of await stores.orgs.listMembers(org.id)) {
-      try {
-        items.push({ uid, login: (await stores.users.get(uid)).login });
-      } catch (e) {
-        if (!isStoreError(e, "not_found")) throw e; // deleted since: no longer a member
-      }
-    }
-    return c.json({ items });
+    return c.json({ items: await loginsOf(stores, await stores.orgs.listMembers(org.id)) });
   });
 
   // PUT is idempotent: adding a member twice is fine.

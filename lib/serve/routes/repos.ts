@@ -6,13 +6,12 @@
  */
 import type { NewRepo, NewRepoStatus, Page, PermLevel, Repo, RepoListOptions, RepoUpdate, User } from "../../model.ts";
 import type { Stores } from "../../stores.ts";
-import { isStoreError } from "../../errors.ts";
 import { DEFAULT_LIMIT } from "../../validate.ts";
 import { REPO, type App, type Ctx } from "../context.ts";
 import { boolQuery, fields, pageOptions, pick, queryOf, readJson } from "../body.ts";
 import { forbidden } from "../http-error.ts";
 import { repoFor, requireAdmin, requireUser } from "../access.ts";
-import { userByLogin } from "./users.ts";
+import { loginsOf, userByLogin } from "./users.ts";
 
 const NEW_REPO = ["uri", "description", "language", "defaultBranch", "private", "fork", "mirror"] as const;
 const REPO_UPDATE = ["description", "language", "defaultBranch", "private", "public", "fork", "mirror"] as const;
@@ -145,14 +144,9 @@ function statusRoutes(app: App): void {
 function permissionRoutes(app: App): void {
   app.get(`${REPO}/-/permissions`, async (c) => {
     const { repo, stores } = await repoFor(c, "admin");
-    const items: { login: string; uid: number; level: PermLevel }[] = [];
-    for (const p of await stores.repoPerms.listUsers(repo.id)) {
-      try {
-        items.push({ login: (await stores.users.get(p.uid)).login, uid: p.uid, level: p.level });
-      } catch (e) {
-        if (!isStoreError(e, "not_found")) throw e; // deleted since the grant was listed
-      }
-    }
+    const grants = await stores.repoPerms.listUsers(repo.id);
+    const logins = new Map((await loginsOf(stores, grants.map((p) => p.uid))).map((u) => [u.uid, u.login]));
+    const items = grants.filter((p) => logins.has(p.uid)).map((p) => ({ login: logins.get(p.uid)!, uid: p.uid, level: p.level }));
     return c.json({ items });
   });
 

@@ -162,3 +162,26 @@ export async function byLogin<T>(what: string, login: string, get: (login: strin
     throw e;
   }
 }
+
+/** Lookups in flight at once when naming many users: enough to hide round trips, few enough for the pool. */
+const LOOKUPS_IN_FLIGHT = 8;
+
+/**
+ * The logins of `uids`, in their order, leaving out users deleted since the list was made (a deleted
+ * user is no longer a member or grantee). Looked up several at a time: one round trip each on pgsql.
+ */
+export async function loginsOf(stores: Stores, uids: readonly number[]): Promise<{ uid: number; login: string }[]> {
+  const found: ({ uid: number; login: string } | undefined)[] = new Array(uids.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < uids.length; i = next++) {
+      try {
+        found[i] = { uid: uids[i]!, login: (await stores.users.get(uids[i]!)).login };
+      } catch (e) {
+        if (!isStoreError(e, "not_found")) throw e;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(LOOKUPS_IN_FLIGHT, uids.length) }, worker));
+  return found.filter((x) => x !== undefined);
+}
