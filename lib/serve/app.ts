@@ -34,7 +34,7 @@ export interface HandlerOptions {
 export type Handler = (req: Request) => Promise<Response>;
 
 export function createApp(o: HandlerOptions): App {
-  const deps: ServeDeps = { stores: o.stores, graph: o.graph, clock: o.clock ?? (() => new Date()) };
+  const deps: ServeDeps = { stores: o.stores, graph: o.graph, clock: o.clock ?? (() => new Date()), logError: o.logError ?? (() => undefined) };
   const app: App = new Hono<AppEnv>();
 
   app.use("*", async (c, next) => {

@@ -10,6 +10,8 @@ export interface ServeDeps {
   /** The graph store, likewise. */
   graph(): Promise<GraphStore>;
   clock: () => Date;
+  /** Errors that are not ours (bugs), for the log; the client gets "internal error". */
+  logError: (e: unknown) => void;
 }
 
 export interface AppEnv {

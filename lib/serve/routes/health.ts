@@ -19,7 +19,7 @@ const PROBE_COMMIT = "0".repeat(40);
 export const PROBE_MS = 3000;
 
 /** "ok", or why the part failed (without the "<part>: " its open failures carry). */
-async function probe(part: string, what: () => Promise<unknown>): Promise<string> {
+async function probe(part: string, what: () => Promise<unknown>, logError: (e: unknown) => void): Promise<string> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<string>((resolve) => (timer = setTimeout(() => resolve(`no answer within ${PROBE_MS / 1000} s`), PROBE_MS)));
   const answer = (async () => {
@@ -28,7 +28,8 @@ async function probe(part: string, what: () => Promise<unknown>): Promise<string
       return "ok";
     } catch (e) {
       if (isStoreError(e, "not_found")) return "ok"; // the probe reads something that is not there
-      const message = errorBody(e).body.message;
+      const { body: { message }, known } = errorBody(e);
+      if (!known) logError(e); // answered as "internal error": the log keeps what it was
       return message.startsWith(`${part}: `) ? message.slice(part.length + 2) : message;
     }
   })();
@@ -41,8 +42,8 @@ async function probe(part: string, what: () => Promise<unknown>): Promise<string
 
 export async function health(deps: ServeDeps): Promise<{ ok: boolean; parts: Record<string, string> }> {
   const [store, graph] = await Promise.all([
-    probe("store", async () => (await deps.stores()).users.get(1)),
-    probe("graph store", async () => (await deps.graph()).units({ repo: "healthz.invalid/probe", commit: PROBE_COMMIT })),
+    probe("store", async () => (await deps.stores()).users.get(1), deps.logError),
+    probe("graph store", async () => (await deps.graph()).units({ repo: "healthz.invalid/probe", commit: PROBE_COMMIT }), deps.logError),
   ]);
   return { ok: store === "ok" && graph === "ok", parts: { store, graph } };
 }
