@@ -1,6 +1,6 @@
 /**
  * Deleting a user leaves none of its memberships, grants or external tokens (credentials) on disk,
- * not only unreachable through the stores.
+ * and deleting a repo none of its app storage: not only unreachable through the stores.
  */
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -29,6 +29,23 @@ test("users.delete() removes the user's memberships, grants and external tokens 
   assert.equal(await s.orgs.listMembers(org.id), [bob.uid]);
   assert.is((await s.externalTokens.get(bob.uid, "github.com", "c1")).token, "secret-bob");
   assert.equal((await s.info()).counts.externalTokens, 1);
+});
+
+test("repos.delete() removes the repo's app storage of every app from disk, and nothing of another scope", async () => {
+  const fs = memoryFs();
+  const s = await openStore({ fs });
+  const [gone, kept] = [await s.repos.create({ uri: "example.com/a/gone" }), await s.repos.create({ uri: "example.com/a/kept" })];
+  const value = new TextEncoder().encode("v");
+  for (const app of ["ci", "search"]) {
+    for (const repoID of [gone.id, kept.id]) await s.appStorage.put({ app, repoID, bucket: "b" }, "k", value);
+    await s.appStorage.put({ app, bucket: "b" }, "k", value);
+  }
+  await s.repos.delete(gone.id);
+  for (const app of ["ci", "search"]) {
+    assert.equal((await fs.list(`apps/${app}`)).sort(), ["global", "repo-000000000002"], app);
+    assert.ok(await s.appStorage.exists({ app, repoID: kept.id, bucket: "b" }, "k"));
+  }
+  await s.close();
 });
 
 test.run();

@@ -170,3 +170,12 @@ function unframe(path: string, file: Uint8Array): { key: Uint8Array; value: Uint
   if (n < 1 || 4 + n > file.length) throw new StoreError("internal", `app storage file ${path} is not a framed key-value record`);
   return { key: file.subarray(4, 4 + n), value: file.subarray(4 + n) };
 }
+
+/**
+ * Removes every app's data for a deleted repo (apps/<app>/repo-<id>), as the pgsql backend's cascade
+ * does. Called once the repo record is gone, so nothing can reach these keys any more: a put that
+ * checked the repo just before the delete and lands after this may leave a file, unreachable as before.
+ */
+export async function removeRepoAppData(ctx: FsCtx, repoID: number): Promise<void> {
+  for (const app of await ctx.fs.list(ROOT)) await ctx.fs.removeTree(`${ROOT}/${app}/repo-${num(repoID)}`);
+}

@@ -24,6 +24,7 @@ import { checkNewRepo, checkRepoList, checkRepoUpdate, type CheckedRepoList, rep
 import {
   compareText, enc, INDEX_DIR, type IndexEntry, indexName, langKey, lowerName, parseIndex, prefixMatch,
 } from "./repo-index.ts";
+import { removeRepoAppData } from "./app-storage.ts";
 import { removeRepoPerms } from "./repo-perms.ts";
 
 const LOCK = "repos";
@@ -192,13 +193,14 @@ export class FsRepos implements ReposStore {
   }
 
   /**
-   * Removes a deleted repo's permissions and directory (config, statuses, threads, changesets). Best
+   * Removes a deleted repo's permissions, app storage and directory (config, statuses, threads, changesets). Best
    * effort: the repo is already gone, so a failure here is not the caller's; the marker stays and the
    * next delete() retries. Until then nothing reads the leftovers (every reader checks the record).
    */
   async #finishDelete(id: number): Promise<void> {
     try {
       await removeRepoPerms(this.#c, id);
+      await removeRepoAppData(this.#c, id);
       await this.#c.fs.removeTree(repoDir(id));
       await this.#c.fs.remove(deletingPath(id));
     } catch {
