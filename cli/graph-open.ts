@@ -11,6 +11,7 @@ import type { CommitRef, GraphStore } from "../lib/graph/store.ts";
 import { checkCommitRef } from "../lib/graph/query-input.ts";
 import { loadConfig, stringOption } from "./settings.ts";
 import { UsageError } from "./output.ts";
+import { openAndKeep } from "./open-and-keep.ts";
 
 export { stringOption };
 
@@ -47,13 +48,7 @@ export async function openCliGraph(o: { create?: boolean } = {}): Promise<GraphS
   } else {
     await folderRoot(root, o.create === true);
   }
-  const blob = await openBlobRoot(root, { env });
-  try {
-    return await openGraphStore(blob);
-  } catch (e) {
-    await blob.close().catch(() => undefined);
-    throw e;
-  }
+  return openAndKeep(await openBlobRoot(root, { env }), openGraphStore);
 }
 
 /** Runs `fn` on the opened store and closes it (an S3 client holds sockets open until closed). */

@@ -5,7 +5,9 @@
 import { join } from "node:path";
 import { openStore, type Stores } from "../lib/mod.ts";
 import { nodeFs } from "../lib/adapters/node-fs.ts";
+import type { FsPort } from "../lib/ports/fs.ts";
 import { loadConfig } from "./settings.ts";
+import { openAndKeep } from "./open-and-keep.ts";
 
 /** The global options as cac parsed them; the settings are read from argv as typed (see loadConfig). */
 export interface GlobalOptions {
@@ -15,22 +17,16 @@ export interface GlobalOptions {
 
 export async function openCliStore(): Promise<Stores> {
   const c = await loadConfig();
-  if (c.localStore.value === "fs") return openStore({ fs: nodeFs(join(c.sgpath.value, "store")) });
-  // The driver loads only for pgsql: the fs default never pays for it.
-  const { connectPostgres } = await import("../lib/adapters/postgres.ts");
-  return openAndKeep(connectPostgres({ env: c.env }), (sql) => openStore({ localStore: "pgsql", sql }));
+  return openSettingsStore({ localStore: c.localStore.value, sgpath: c.sgpath.value, env: c.env }, nodeFs);
 }
 
 /**
- * `open(resource)`, closing `resource` when that fails: a pool we made and openStore refused (schema
- * behind, server down) is ours to close, and `src serve` retries a failed open once a second, where a
- * PostgreSQL pool left behind each time would hold its connection for a minute.
+ * The store resolved settings name: fs under <sgpath>/store through `fsAt` (nodeFs, or denoFs for
+ * cli/serve-deno.ts), or pgsql on the database PG* / DATABASE_URL in `env` name.
  */
-export async function openAndKeep<R extends { close(): Promise<void> }, T>(resource: R, open: (r: R) => Promise<T>): Promise<T> {
-  try {
-    return await open(resource);
-  } catch (e) {
-    await resource.close().catch(() => undefined);
-    throw e;
-  }
+export async function openSettingsStore(s: { localStore: "fs" | "pgsql"; sgpath: string; env: Record<string, string> }, fsAt: (dir: string) => FsPort): Promise<Stores> {
+  if (s.localStore === "fs") return openStore({ fs: fsAt(join(s.sgpath, "store")) });
+  // The driver loads only for pgsql: the fs default never pays for it.
+  const { connectPostgres } = await import("../lib/adapters/postgres.ts");
+  return openAndKeep(connectPostgres({ env: s.env }), (sql) => openStore({ localStore: "pgsql", sql }));
 }

@@ -8,16 +8,16 @@ import { join } from "node:path";
 import type { FsPort } from "../lib/ports/fs.ts";
 import type { Stores } from "../lib/stores.ts";
 import type { GraphStore } from "../lib/graph/store.ts";
-import { openStore } from "../lib/mod.ts";
 import { splitAddr, type ResolvedConfig } from "../lib/config.ts";
 import { openBlobRoot, isS3Root } from "../lib/adapters/graph-root.ts";
 import { parseS3Root, s3Settings } from "../lib/adapters/s3-settings.ts";
 import { pgSettings } from "../lib/pgsql/settings.ts";
 import { openGraphStore } from "../lib/graph/graph-store.ts";
-import { createHandler, type Handler } from "../lib/serve/app.ts";
+import { accessLine, createHandler, type Handler } from "../lib/serve/app.ts";
 import { lazyOpen } from "../lib/serve/lazy-open.ts";
 import { cell } from "./graph-output.ts";
-import { openAndKeep } from "./open.ts";
+import { openSettingsStore } from "./open.ts";
+import { openAndKeep } from "./open-and-keep.ts";
 import { mkdir } from "node:fs/promises";
 
 /** How long a shutdown waits for requests in flight before it cuts them. */
@@ -63,13 +63,7 @@ export function setupServer(s: ServeSettings, fsAt: (dir: string) => FsPort, log
   const database = s.localStore === "pgsql" ? pgSettings(s.env).location : undefined;
   const storeDir = join(s.sgpath, "store");
   if (isS3Root(s.graphstoreRoot)) s3Settings({ ...parseS3Root(s.graphstoreRoot, "graphstore.root"), env: s.env });
-  const stores = lazyOpen<Stores>("store", async () => {
-    if (s.localStore === "pgsql") {
-      const { connectPostgres } = await import("../lib/adapters/postgres.ts");
-      return openAndKeep(connectPostgres({ env: s.env }), (sql) => openStore({ localStore: "pgsql", sql }));
-    }
-    return openStore({ fs: fsAt(storeDir) });
-  });
+  const stores = lazyOpen<Stores>("store", () => openSettingsStore(s, fsAt));
   const graph = lazyOpen<GraphStore>("graph store", async () => {
     if (!isS3Root(s.graphstoreRoot)) await mkdir(s.graphstoreRoot, { recursive: true, mode: 0o700 });
     return openAndKeep(await openBlobRoot(s.graphstoreRoot, { env: s.env }), openGraphStore);
@@ -88,7 +82,7 @@ export function setupServer(s: ServeSettings, fsAt: (dir: string) => FsPort, log
   let idle: (() => void) | undefined;
   const handler: Handler = async (req) => {
     if (draining) {
-      log(stamp(cell(`${req.method} ${new URL(req.url).pathname} 503 0.0ms`)));
+      log(stamp(cell(accessLine(req.method, new URL(req.url).pathname, 503, 0))));
       return shuttingDown();
     }
     inFlight++;

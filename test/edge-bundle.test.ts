@@ -68,6 +68,11 @@ function edgeOptions(platform: "browser" | "neutral"): Esbuild.BuildOptions {
   };
 }
 
+/** The Node built-ins the given outputs import, sorted. */
+function builtinsIn(outputs: Esbuild.Metafile["outputs"][string][]): string[] {
+  return [...new Set(outputs.flatMap((o) => o.imports.filter((i) => i.external && isBuiltin(i.path)).map((i) => i.path)))].sort();
+}
+
 async function bundle(platform: "browser" | "neutral", extra: Partial<Esbuild.BuildOptions> = {}) {
   const r = await (await esbuild()).build({
     ...edgeOptions(platform),
@@ -90,7 +95,7 @@ async function bundle(platform: "browser" | "neutral", extra: Partial<Esbuild.Bu
     files,
     min: files.reduce((n, k) => n + bytes.get(k)!.length, 0),
     gz: files.reduce((n, k) => n + gzipSync(bytes.get(k)!, { level: 9 }).length, 0),
-    builtins: [...new Set(files.flatMap((k) => outs[k]!.imports.filter((i) => i.external && isBuiltin(i.path)).map((i) => i.path)))].sort(),
+    builtins: builtinsIn(files.map((k) => outs[k]!)),
   });
   return { core: part([...core]), s3: part(Object.keys(outs).filter((k) => !core.has(k))), warnings: r.warnings };
 }
@@ -121,24 +126,15 @@ test("with postgres.js (workerd, worker, browser): only node:buffer, node:events
     import { fromPostgres, openStore } from "./lib/edge.ts";
     export default (url: string) => openStore({ localStore: "pgsql", sql: fromPostgres(postgres(url)) });`;
   const r = await (await esbuild()).build({
+    ...edgeOptions("neutral"),
     stdin: { contents: src, loader: "ts", resolveDir: repoRoot, sourcefile: "pg-edge.ts" },
-    absWorkingDir: repoRoot,
-    bundle: true,
-    write: false,
-    format: "esm",
-    minify: true,
-    metafile: true,
-    logLevel: "silent",
-    platform: "neutral",
-    mainFields: ["module", "main"],
     conditions: ["workerd", "worker", "browser"],
-    external: ["cloudflare:*"],
-    plugins: [builtinsExternal],
+    external: ["cloudflare:*"], // postgres.js bundled this time
   });
   const out = r.outputFiles![0]!.contents;
   const inputs = Object.keys(r.metafile!.inputs);
   assert.ok(inputs.some((k) => k.includes("node_modules/postgres/cf/")), "postgres.js's Cloudflare build is bundled");
-  const used = [...new Set(Object.values(r.metafile!.outputs).flatMap((o) => o.imports.filter((i) => i.external && isBuiltin(i.path)).map((i) => i.path)))].sort();
+  const used = builtinsIn(Object.values(r.metafile!.outputs));
   console.log(`\n# with postgres.js (workerd): ${kb(out.length)} minified, ${kb(gzipSync(out, { level: 9 }).length)} gzipped; built-ins: ${used.join(", ") || "none"}`);
   assert.equal(used.filter((p) => !ALLOWED_FOR_POSTGRES.has(p.replace(/^node:/, ""))), [], "built-ins beyond node:buffer, node:events, node:stream");
 });
@@ -153,7 +149,7 @@ test("srcstore/serve with the edge stores bundles without Node built-ins (browse
       stdin: { contents: src, loader: "ts", resolveDir: repoRoot, sourcefile: "serve-edge.ts" },
     });
     const out = r.outputFiles![0]!.contents;
-    const used = [...new Set(Object.values(r.metafile!.outputs).flatMap((o) => o.imports.filter((i) => i.external && isBuiltin(i.path)).map((i) => i.path)))];
+    const used = builtinsIn(Object.values(r.metafile!.outputs));
     console.log(`\n# ${platform} serve handler + edge stores, no S3: ${kb(out.length)} minified, ${kb(gzipSync(out, { level: 9 }).length)} gzipped`);
     assert.equal(used, [], `${platform}: Node built-ins in the serve bundle`);
   }

@@ -51,51 +51,55 @@ async function settled(g: GraphStore, blob: BlobPort, allowed: string[]): Promis
 /** Every racing import and delete succeeds: the one that came later decides what stays. */
 const outcome = (p: Promise<unknown>): Promise<string> => p.then(() => "ok");
 
-each("an import run between any two steps of deleteCommit: the commit is whole or gone, never broken", async (blob) => {
-  const g = await openGraphStore(blob);
+/**
+ * For k = 0, 1, 2...: v1 is imported, then `run` works through a second store whose k-th blob step
+ * first runs `during` on `g` (every other step, a reader checks `g` sees a whole commit), then the
+ * commit is deleted for the next k. Stops once `run` finished before step k; returns the distinct ends
+ * `run` reported and how many steps it had.
+ */
+async function atEveryStep(blob: BlobPort, g: GraphStore, o: { during: () => Promise<void>; run: (other: GraphStore) => Promise<string>; reader: string }): Promise<{ ends: string[]; places: number }> {
   const ends = new Set<string>();
-  let n = 0;
   for (let k = 0; ; k++) {
     await g.import({ ...at, files: v1() });
     let landed = false;
-    const deleter = await openGraphStore(steps(blob, async (step) => {
+    const other = await openGraphStore(steps(blob, async (step) => {
       if (step === k) {
         landed = true;
-        await g.import({ ...at, files: v2() });
-      } else assert.ok([V1, V2, GONE].includes(await view(g)), "a reader mid-delete");
+        await o.during();
+      } else assert.ok([V1, V2, GONE].includes(await view(g)), o.reader);
     }));
-    await deleter.deleteCommit(at);
-    ends.add(await settled(g, blob, [GONE, V2]));
+    ends.add(await o.run(other));
     await g.deleteCommit(at);
-    if (!landed) break;
-    n = k + 1;
+    if (!landed) return { ends: [...ends].sort(), places: k };
   }
-  console.log(`\n# an import between steps of deleteCommit: ${n} places, ends ${[...ends].join(" | ")}`);
-  assert.equal([...ends].sort(), [GONE, V2].sort(), "both orders happen");
+}
+
+each("an import run between any two steps of deleteCommit: the commit is whole or gone, never broken", async (blob) => {
+  const g = await openGraphStore(blob);
+  const { ends, places } = await atEveryStep(blob, g, {
+    during: async () => void (await g.import({ ...at, files: v2() })),
+    run: async (deleter) => {
+      await deleter.deleteCommit(at);
+      return settled(g, blob, [GONE, V2]);
+    },
+    reader: "a reader mid-delete",
+  });
+  console.log(`\n# an import between steps of deleteCommit: ${places} places, ends ${ends.join(" | ")}`);
+  assert.equal(ends, [GONE, V2].sort(), "both orders happen");
 }, "memory");
 
 each("a deleteCommit run between any two steps of an import: the commit is whole or gone, never broken", async (blob) => {
   const g = await openGraphStore(blob);
-  const ends = new Set<string>();
-  let n = 0;
-  for (let k = 0; ; k++) {
-    await g.import({ ...at, files: v1() });
-    let landed = false;
-    const writer = await openGraphStore(steps(blob, async (step) => {
-      if (step === k) {
-        landed = true;
-        assert.is(await g.deleteCommit(at), true);
-      } else assert.ok([V1, V2, GONE].includes(await view(g)), "a reader mid-import");
-    }));
-    const result = await outcome(writer.import({ ...at, files: v2() }));
-    const end = await settled(g, blob, [GONE, V2]);
-    ends.add(`${result}:${end}`);
-    await g.deleteCommit(at);
-    if (!landed) break;
-    n = k + 1;
-  }
-  console.log(`\n# a deleteCommit between steps of an import: ${n} places, outcomes ${[...ends].join(" | ")}`);
-  assert.equal([...ends].sort(), [`ok:${GONE}`, `ok:${V2}`].sort());
+  const { ends, places } = await atEveryStep(blob, g, {
+    during: async () => assert.is(await g.deleteCommit(at), true),
+    run: async (writer) => {
+      const result = await outcome(writer.import({ ...at, files: v2() }));
+      return `${result}:${await settled(g, blob, [GONE, V2])}`;
+    },
+    reader: "a reader mid-import",
+  });
+  console.log(`\n# a deleteCommit between steps of an import: ${places} places, outcomes ${ends.join(" | ")}`);
+  assert.equal(ends, [`ok:${GONE}`, `ok:${V2}`].sort());
 }, "memory");
 
 const v3 = () => synthFiles({ units: 4, defsPerUnit: 3, refsPerDef: 1, variant: "v3" });

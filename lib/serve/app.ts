@@ -43,8 +43,7 @@ export function createApp(o: HandlerOptions): App {
     c.set("viewer", null);
     await next();
     if (o.log) {
-      const ms = (performance.now() - start).toFixed(1);
-      o.log(`${c.req.method} ${c.req.path} ${c.res.status} ${ms}ms`);
+      o.log(accessLine(c.req.method, c.req.path, c.res.status, performance.now() - start));
     }
   });
 
@@ -78,6 +77,11 @@ export function createApp(o: HandlerOptions): App {
     return c.json(body, status as 400, headers);
   });
   return app;
+}
+
+/** One access-log line: method, path, status, duration. Never the query, headers or body. */
+export function accessLine(method: string, path: string, status: number, ms: number): string {
+  return `${method} ${path} ${status} ${ms.toFixed(1)}ms`;
 }
 
 /** The handler: `createHandler(o)(request)`. */
